@@ -1,0 +1,151 @@
+"""Area scope: the one place that decides what a user may see and change.
+
+Every page, API endpoint and export asks ``scope_for(user)`` for its querysets,
+so a rule changed here changes everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from jaring.accounts.models import Role
+
+if TYPE_CHECKING:
+    from jaring.geo.models import Area
+    from jaring.imports.models import Batch
+    from jaring.registry.models import Person
+
+# Roles that may see a person's identity (NIK, name, address...).
+PERSONAL_DATA_ROLES = {Role.VILLAGE_OPERATOR, Role.BPS_REVIEWER, Role.PROGRAMME_OFFICER, Role.DATA_STEWARD, Role.AUDITOR}
+# Roles that may create or change persons and imports.
+EDIT_ROLES = {Role.VILLAGE_OPERATOR, Role.DATA_STEWARD}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may do, and where."""
+
+    user: Any
+    role: str | None
+    area_code: str | None  # None with is_superuser means everywhere
+    is_superuser: bool = False
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user is None or not self.user.is_authenticated
+
+    @property
+    def sees_everywhere(self) -> bool:
+        return self.is_superuser
+
+    @property
+    def can_read_personal_data(self) -> bool:
+        """Whether this user may see a person's identity (never a sponsor, never anonymous)."""
+        if self.is_superuser:
+            return True
+        return self.role in PERSONAL_DATA_ROLES and self.area_code is not None
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether this user may create and change persons and run imports (within the area)."""
+        return self.is_superuser or (self.role in EDIT_ROLES and self.area_code is not None)
+
+    @property
+    def can_read_changelog(self) -> bool:
+        return self.can_read_personal_data
+
+    @property
+    def can_see_aggregates(self) -> bool:
+        return self.is_superuser or (self.role is not None and self.area_code is not None)
+
+    def areas(self, qs: QuerySet[Area] | None = None) -> QuerySet[Area]:
+        """Areas this user may see aggregates for: the scope area, its descendants and its ancestors."""
+        from jaring.geo.models import Area
+
+        qs = qs if qs is not None else Area.objects.all()
+        if self.is_superuser:
+            return qs
+        if self.area_code is None:
+            return qs.none()
+        parts = self.area_code.split(".")
+        ancestors = [".".join(parts[:i]) for i in range(1, len(parts))]
+        return qs.filter(Q(code=self.area_code) | Q(code__startswith=self.area_code + ".") | Q(code__in=ancestors))
+
+    def villages(self) -> QuerySet[Area]:
+        """Villages inside the scope (where this user's persons can live)."""
+        from jaring.geo.models import Area
+
+        qs = Area.objects.villages()
+        if self.is_superuser:
+            return qs
+        if self.area_code is None:
+            return qs.none()
+        return qs.within(self.area_code)
+
+    def persons(self, qs: QuerySet[Person] | None = None) -> QuerySet[Person]:
+        """Persons whose identity this user may read; empty for sponsors and anonymous users."""
+        from jaring.registry.models import Person
+
+        qs = qs if qs is not None else Person.objects.all()
+        if not self.can_read_personal_data:
+            return qs.none()
+        return qs.filter(self._village_q("village"))
+
+    def persons_for_aggregates(self, qs: QuerySet[Person] | None = None) -> QuerySet[Person]:
+        """Persons this user may count (sponsors included): only for grouped statistics, never listed."""
+        from jaring.registry.models import Person
+
+        qs = qs if qs is not None else Person.objects.all()
+        if not self.can_see_aggregates:
+            return qs.none()
+        return qs.filter(self._village_q("village"))
+
+    def batches(self, qs: QuerySet[Batch] | None = None) -> QuerySet[Batch]:
+        """Import batches this user may see."""
+        from jaring.imports.models import Batch
+
+        qs = qs if qs is not None else Batch.objects.all()
+        if not self.can_read_personal_data:
+            return qs.none()
+        return qs.filter(self._village_q("village"))
+
+    def _village_q(self, field: str) -> Q:
+        if self.is_superuser:
+            return Q()
+        if self.area_code is None:
+            return Q(pk__in=[])
+        return Q(**{f"{field}__code": self.area_code}) | Q(**{f"{field}__code__startswith": self.area_code + "."})
+
+    def covers_area(self, area: Area | None) -> bool:
+        """Whether an area lies inside this user's scope."""
+        if self.is_superuser:
+            return True
+        if area is None or self.area_code is None:
+            return False
+        return area.code == self.area_code or area.code.startswith(self.area_code + ".")
+
+    def check_can_edit_in(self, area: Area | None) -> None:
+        """Raise PermissionDenied unless this user may write persons of ``area``."""
+        if not (self.can_edit and self.covers_area(area)):
+            raise PermissionDenied("Outside your area or role / di luar wilayah atau peran Anda")
+
+
+ANONYMOUS = Scope(user=None, role=None, area_code=None)
+
+
+def scope_for(user: Any) -> Scope:
+    """The scope of a user (anonymous users get an empty one)."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    if user.is_superuser:
+        return Scope(user=user, role=Role.DATA_STEWARD, area_code=None, is_superuser=True)
+    try:
+        profile = user.profile
+    except Exception:  # RelatedObjectDoesNotExist: a user without a profile sees nothing
+        return Scope(user=user, role=None, area_code=None)
+    area_code = profile.area.code if profile.area_id else None
+    return Scope(user=user, role=profile.role, area_code=area_code)

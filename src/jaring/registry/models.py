@@ -1,0 +1,183 @@
+"""The registry of vulnerable workers: persons, occupation categories and the change log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OccupationCategory(models.Model):
+    """An occupation as programmes see it: a KBJI 2014 major group or a local category, with import aliases."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name (Indonesian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    kbji_major = models.PositiveSmallIntegerField(_("KBJI 2014 major group"), null=True, blank=True)
+    is_local = models.BooleanField(_("local programme category"), default=False)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True, help_text=_("Free-text spellings the import reads as this category."))
+
+    class Meta:
+        ordering = ["is_local", "kbji_major", "slug"]
+        verbose_name = _("occupation category")
+        verbose_name_plural = _("occupation categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Male (L)")
+    FEMALE = "P", _("Female (P)")
+
+
+class EmploymentStatus(models.TextChoices):
+    """Sakernas (BPS) employment status; the first five and the last count as informal."""
+
+    OWN_ACCOUNT = "own_account", _("Own-account worker")
+    EMPLOYER_TEMPORARY = "employer_temporary", _("Employer with temporary/unpaid help")
+    EMPLOYER_PERMANENT = "employer_permanent", _("Employer with permanent workers")
+    EMPLOYEE = "employee", _("Employee")
+    CASUAL_AGRICULTURE = "casual_agriculture", _("Casual worker in agriculture")
+    CASUAL_NON_AGRICULTURE = "casual_non_agriculture", _("Casual worker outside agriculture")
+    UNPAID_FAMILY = "unpaid_family", _("Unpaid family worker")
+
+
+FORMAL_STATUSES = {EmploymentStatus.EMPLOYER_PERMANENT, EmploymentStatus.EMPLOYEE}
+
+
+class BpjsStatus(models.TextChoices):
+    NONE = "none", _("Not a member")
+    ACTIVE = "active", _("Active member")
+    LAPSED = "lapsed", _("Lapsed member")
+
+
+# Fields copied into the change log's before/after images.
+AUDITED_FIELDS = [
+    "nik", "kk", "full_name", "sex", "birth_date", "birth_place", "village_id", "dusun", "rt", "rw", "address",
+    "phone", "latitude", "longitude", "occupation_id", "occupation_text", "kbji_code", "employment_status",
+    "monthly_income", "dependants", "has_disability", "is_household_head", "bpjs_status", "bpjs_number",
+]
+
+
+class Person(models.Model):
+    """One vulnerable worker, identified by NIK."""
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    kk = models.CharField(_("KK number"), max_length=16, blank=True, db_index=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    # Lower-case, accent- and punctuation-free copy of the name for search.
+    name_search = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_place = models.CharField(_("birth place"), max_length=100, blank=True)
+    village = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="persons", verbose_name=_("village"))
+    dusun = models.CharField(_("dusun"), max_length=100, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone (E.164)"), max_length=16, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    occupation = models.ForeignKey(
+        OccupationCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="persons", verbose_name=_("occupation category")
+    )
+    occupation_text = models.CharField(_("occupation as written"), max_length=200, blank=True)
+    kbji_code = models.CharField(_("KBJI code"), max_length=5, blank=True)
+    employment_status = models.CharField(_("employment status"), max_length=30, choices=EmploymentStatus.choices, blank=True)
+    monthly_income = models.BigIntegerField(_("declared monthly income (Rp)"), null=True, blank=True)
+    dependants = models.PositiveSmallIntegerField(_("dependants"), null=True, blank=True)
+    has_disability = models.BooleanField(_("disability"), default=False)
+    is_household_head = models.BooleanField(_("head of household"), default=False)
+    bpjs_status = models.CharField(_("BPJS Ketenagakerjaan status"), max_length=10, choices=BpjsStatus.choices, default=BpjsStatus.NONE)
+    bpjs_number = models.CharField(_("BPJS membership number"), max_length=20, blank=True)
+    batch = models.ForeignKey(
+        "imports.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="persons", verbose_name=_("import batch")
+    )
+    source_row = models.PositiveIntegerField(_("row in the batch file"), null=True, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic (demo/test data)"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["village", "occupation"], name="person_village_occ")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.nik})"
+
+    @property
+    def is_informal(self) -> bool | None:
+        if not self.employment_status:
+            return None
+        return self.employment_status not in FORMAL_STATUSES
+
+    def age_on(self, day: dt.date) -> int | None:
+        """Age in whole years on ``day``."""
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    def snapshot(self) -> dict[str, Any]:
+        """The audited fields as a JSON-ready dict (the change log's before/after image)."""
+        return {f: getattr(self, f) for f in AUDITED_FIELDS}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from jaring.registry.lib.names import search_key
+
+        self.name_search = search_key(self.full_name)
+        super().save(*args, **kwargs)
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    MERGE = "merge", _("Merged")
+    DELETE = "delete", _("Deleted")
+
+
+class ChangeVia(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    CLI = "cli", _("Command line")
+    IMPORT = "import", _("Import")
+    SYSTEM = "system", _("System")
+
+
+class PersonChange(models.Model):
+    """One entry of a person's change log: who, when, before/after, and through which batch or request."""
+
+    # Kept as plain ids so the log outlives a deleted person.
+    person_id = models.BigIntegerField(db_index=True)
+    nik = models.CharField(max_length=16, db_index=True)
+    action = models.CharField(max_length=10, choices=ChangeAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    via = models.CharField(max_length=10, choices=ChangeVia.choices, default=ChangeVia.SYSTEM)
+    batch = models.ForeignKey("imports.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    request_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("person change")
+        verbose_name_plural = _("person changes")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.nik} at {self.at:%Y-%m-%d %H:%M}"
+
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for every field whose value changed."""
+        before, after = self.before or {}, self.after or {}
+        keys = [k for k in AUDITED_FIELDS if before.get(k) != after.get(k)]
+        return [(k, before.get(k), after.get(k)) for k in keys]

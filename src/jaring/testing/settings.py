@@ -1,0 +1,7 @@
+"""Settings for the test suite: the app's settings with tasks run inline and fast password hashing."""
+
+from jaring.settings import *  # noqa: F403
+
+# Tests run background jobs inline so a request sees its job's result; the demo uses the database queue.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

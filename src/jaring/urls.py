@@ -1,0 +1,17 @@
+"""URL configuration: web pages per app, the admin, and the API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from jaring.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("jaring.accounts.urls")),
+    path("", include("jaring.core.urls")),
+    path("persons/", include("jaring.registry.urls")),
+    path("imports/", include("jaring.imports.urls")),
+    path("areas/", include("jaring.geo.urls")),
+]
