@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
@@ -45,11 +46,55 @@ api = NinjaAPI(
     auth=[TokenAuth(), TokenHeaderAuth(), SessionAuth()],
 )
 
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    msg = str(exc) or "Forbidden / tidak diizinkan"
+    return api.create_response(request, {"detail": msg, "code": "forbidden"}, status=403)
+
+
+def _stale(request: HttpRequest, exc: Exception) -> HttpResponse:
+    from jaring.registry.services import StaleVersion
+
+    assert isinstance(exc, StaleVersion)
+    body = {
+        "detail": f"{exc.message_id} / {exc.message_en}",
+        "code": "stale_version",
+        "message_id": exc.message_id,
+        "message_en": exc.message_en,
+        "current_version": exc.current,
+    }
+    return api.create_response(request, body, status=409)
+
+
+def _invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
+    from jaring.registry.services import PersonInvalid
+
+    assert isinstance(exc, PersonInvalid)
+    errors = [
+        {"field": e.field, "code": e.code, "message_id": e.message_id, "message_en": e.message_en} for e in exc.errors
+    ]
+    detail = "; ".join(f"{e.field}: {e.message_id} / {e.message_en}" for e in exc.errors)
+    return api.create_response(request, {"detail": detail, "code": "invalid", "errors": errors}, status=422)
+
+
+def _register_handlers() -> None:
+    from jaring.registry.services import PersonInvalid, StaleVersion
+
+    api.add_exception_handler(StaleVersion, _stale)
+    api.add_exception_handler(PersonInvalid, _invalid)
+
+
+_register_handlers()
+
 # Routers are registered here, one per app, so the OpenAPI document lists every endpoint.
+from jaring.accounts.api import router as accounts_router  # noqa: E402
 from jaring.geo.api import router as geo_router  # noqa: E402
 from jaring.imports.api import router as imports_router  # noqa: E402
 from jaring.registry.api import router as registry_router  # noqa: E402
 
+api.add_router("/me", accounts_router)
 api.add_router("/areas", geo_router)
 api.add_router("/persons", registry_router)
 api.add_router("/batches", imports_router)

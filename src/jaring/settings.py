@@ -30,7 +30,7 @@ ALLOWED_HOSTS = [h for h in os.environ.get("JARING_ALLOWED_HOSTS", "127.0.0.1,lo
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JARING_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "jaring.core.admin_apps.JaringAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +58,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jaring.core.middleware.RequestIdMiddleware",
+    "jaring.core.middleware.LoginRequiredMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Data stewards get the admin's model permissions from their role (see docs/roles.md).
+    "jaring.accounts.backends.RoleBackend",
 ]
 
 ROOT_URLCONF = "jaring.urls"
@@ -119,6 +126,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing folder before collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

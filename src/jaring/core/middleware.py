@@ -20,3 +20,23 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
         return response
+
+
+# Paths an anonymous visitor may reach: the login page, the language switch, static files, the admin
+# (which has its own login) and the API (which answers 401 itself).
+PUBLIC_PREFIXES = ("/login/", "/i18n/", "/static/", "/admin/", "/api/", "/favicon.ico")
+
+
+class LoginRequiredMiddleware:
+    """Send anonymous visitors of any page to the login page: they get nothing else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (user is None or not user.is_authenticated) and not request.path.startswith(PUBLIC_PREFIXES):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

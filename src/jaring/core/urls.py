@@ -1,5 +1,9 @@
-"""Web pages of this app."""
+"""Web pages of this app: the dashboard."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from jaring.core import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.dashboard, name="dashboard"),
+]

@@ -100,7 +100,8 @@ class Person(models.Model):
         "imports.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="persons", verbose_name=_("import batch")
     )
     source_row = models.PositiveIntegerField(_("row in the batch file"), null=True, blank=True)
-    is_synthetic = models.BooleanField(_("synthetic (demo/test data)"), default=False)
+    # Indexed: every page asks whether any synthetic person exists, to show the notice.
+    is_synthetic = models.BooleanField(_("synthetic (demo/test data)"), default=False, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)

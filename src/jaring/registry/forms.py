@@ -1,0 +1,54 @@
+"""The person form of the web pages (validation itself lives in registry.services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jaring.accounts.scope import Scope
+from jaring.registry.models import BpjsStatus, EmploymentStatus, OccupationCategory, Person, Sex
+
+FORM_FIELDS = [
+    "nik", "kk", "full_name", "sex", "birth_date", "birth_place", "village", "dusun", "rt", "rw", "address",
+    "phone", "latitude", "longitude", "occupation", "occupation_text", "kbji_code", "employment_status",
+    "monthly_income", "dependants", "has_disability", "is_household_head", "bpjs_status", "bpjs_number",
+]
+
+
+class PersonForm(forms.ModelForm):
+    """Create or edit one person; ``version`` carries the optimistic lock on edit."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Person
+        fields = FORM_FIELDS
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = scope.villages().order_by("code")  # type: ignore[attr-defined]
+        self.fields["occupation"].queryset = OccupationCategory.objects.all()  # type: ignore[attr-defined]
+        self.fields["nik"].max_length = 32
+        self.fields["kk"].max_length = 32
+        self.fields["phone"].max_length = 30
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class FilterForm(forms.Form):
+    """Filters of the registry list and its exports."""
+
+    q = forms.CharField(label=_("NIK or name"), required=False, max_length=100)
+    village = forms.CharField(label=_("Village"), required=False, max_length=13)
+    occupation = forms.CharField(label=_("Occupation"), required=False, max_length=60)
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
+    bpjs_status = forms.ChoiceField(label=_("BPJS status"), required=False, choices=[("", "—"), *BpjsStatus.choices])
+    synthetic = forms.ChoiceField(
+        label=_("Synthetic"), required=False, choices=[("", "—"), ("yes", _("Synthetic only")), ("no", _("Real only"))]
+    )
+
+
+EMPLOYMENT_CHOICES = EmploymentStatus.choices
