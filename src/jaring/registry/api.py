@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from jaring.accounts.scope import scope_for
@@ -126,7 +126,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     person = services.create_person(
         data, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", "")
     )
-    return 201, person_out(Person.objects.select_related("village", "occupation").get(pk=person.pk))
+    return Status(201, person_out(Person.objects.select_related("village", "occupation").get(pk=person.pk)))
 
 
 def _update(request: HttpRequest, person_id: int, payload: PersonPatch, *, partial: bool) -> Any:
@@ -191,4 +191,4 @@ def delete_person(request: HttpRequest, person_id: int, version: int | None = Qu
         person, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", ""),
         expected_version=version,
     )
-    return 204, None
+    return Status(204, None)
