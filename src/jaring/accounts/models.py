@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -113,5 +114,9 @@ class ApiToken(models.Model):
         token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), revoked=False).first()
         if token is None or not token.user.is_active:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # At most one write a minute per token: a lookup must not cost a write (and a lock) every time.
+        if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
         return token

@@ -141,11 +141,19 @@ def scope_for(user: Any) -> Scope:
     """The scope of a user (anonymous users get an empty one)."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
+    cached = getattr(user, "_jaring_scope", None)
+    if cached is not None:
+        return cached
     if user.is_superuser:
-        return Scope(user=user, role=Role.DATA_STEWARD, area_code=None, is_superuser=True)
+        scope = Scope(user=user, role=Role.DATA_STEWARD, area_code=None, is_superuser=True)
+    else:
+        from jaring.accounts.models import Profile
+
+        # One query for profile and area; cached on the user object for the rest of the request.
+        row = Profile.objects.filter(user_id=user.pk).values_list("role", "area__code").first()
+        scope = Scope(user=user, role=row[0], area_code=row[1]) if row else Scope(user=user, role=None, area_code=None)
     try:
-        profile = user.profile
-    except Exception:  # RelatedObjectDoesNotExist: a user without a profile sees nothing
-        return Scope(user=user, role=None, area_code=None)
-    area_code = profile.area.code if profile.area_id else None
-    return Scope(user=user, role=profile.role, area_code=area_code)
+        user._jaring_scope = scope
+    except AttributeError:  # noqa: S110 - a user object that refuses attributes simply is not cached
+        pass
+    return scope

@@ -1,0 +1,267 @@
+"""Registry lookups at 1,000,000 persons through the API: NIK lookup (goal ≤ 10 ms p95) and name search
+(goal ≤ 100 ms p95).
+
+Fills a throwaway database (SQLite file, and a throwaway PostgreSQL cluster with ``--db postgresql``) with
+synthetic persons through raw SQL (executemany on SQLite, COPY on PostgreSQL), then times requests made
+with Django's test client and a bearer token, as a data steward (regency-wide scope):
+
+    .venv/bin/python bench/bench_lookup.py [--persons 1000000] [--db sqlite|postgresql|both] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+GOALS_MS = {"nik": 10.0, "name": 100.0}
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def pick(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "mean": round(statistics.fmean(ordered), 2)}
+
+
+def _frame(n: int, villages: list[tuple[int, str]], occupations: list[int], seed: int = 7) -> Any:
+    """n synthetic persons as a polars frame, built column-wise (no Python loop per row)."""
+    import numpy as np
+    import polars as pl
+    from faker import Faker
+
+    from jaring.registry.lib.names import search_key_expr
+
+    rng = np.random.default_rng(seed)
+    fake = Faker("id_ID")
+    fake.seed_instance(seed)
+    firsts = sorted({fake.first_name() for _ in range(3000)})
+    lasts = sorted({fake.last_name() for _ in range(3000)})
+    idx = np.arange(n)
+    v = rng.integers(0, len(villages), n)
+    village_ids = np.array([vid for vid, _ in villages])[v]
+    regions = np.array(["".join(code.split(".")[:3]) for _, code in villages])[v]
+    sex = np.where(rng.random(n) < 0.5, "L", "P")
+    # A unique NIK per row: (day, month) from idx // 10000, serial from idx % 10000, within a region.
+    k = idx // 10_000
+    day = 1 + k % 28
+    month = 1 + (k // 28) % 12
+    year = 60 + (k // 336) % 40
+    nik_day = day + np.where(sex == "P", 40, 0)
+    df = pl.DataFrame(
+        {
+            "region": regions,
+            "nik_day": nik_day,
+            "month": month,
+            "year": year,
+            "serial": idx % 10_000,
+            "first": np.array(firsts)[rng.integers(0, len(firsts), n)],
+            "last": np.array(lasts)[rng.integers(0, len(lasts), n)],
+            "sex": sex,
+            "village_id": village_ids,
+            "occupation_id": np.array(occupations)[rng.integers(0, len(occupations), n)],
+            "day": day,
+        }
+    )
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    return df.select(
+        nik=pl.col("region")
+        + pl.col("nik_day").cast(pl.String).str.zfill(2)
+        + pl.col("month").cast(pl.String).str.zfill(2)
+        + pl.col("year").cast(pl.String).str.zfill(2)
+        + pl.col("serial").cast(pl.String).str.zfill(4),
+        kk=pl.lit(""),
+        full_name=pl.col("first") + pl.lit(" ") + pl.col("last"),
+        name_search=search_key_expr(pl.col("first") + pl.lit(" ") + pl.col("last")),
+        sex=pl.col("sex"),
+        birth_date=pl.date(1900 + pl.col("year"), pl.col("month"), pl.col("day")).cast(pl.String),
+        birth_place=pl.lit("Gresik"),
+        village_id=pl.col("village_id"),
+        dusun=pl.lit(""),
+        rt=pl.lit(""),
+        rw=pl.lit(""),
+        address=pl.lit(""),
+        phone=pl.lit(""),
+        latitude=pl.lit(None, dtype=pl.Float64),
+        longitude=pl.lit(None, dtype=pl.Float64),
+        occupation_id=pl.col("occupation_id"),
+        occupation_text=pl.lit(""),
+        kbji_code=pl.lit(""),
+        employment_status=pl.lit("own_account"),
+        monthly_income=pl.lit(1_500_000),
+        dependants=pl.lit(2),
+        has_disability=pl.lit(False),
+        is_household_head=pl.lit(False),
+        bpjs_status=pl.lit("none"),
+        bpjs_number=pl.lit(""),
+        batch_id=pl.lit(None, dtype=pl.Int64),
+        source_row=pl.lit(None, dtype=pl.Int64),
+        is_synthetic=pl.lit(True),
+        version=pl.lit(1),
+        created_at=pl.lit(now),
+        updated_at=pl.lit(now),
+    )
+
+
+def _fill(df: Any) -> float:
+    """Write the frame into registry_person with raw SQL; returns seconds."""
+    from django.db import connection, transaction
+
+    cols = df.columns
+    t0 = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            raw = cur.cursor  # psycopg3 cursor under Django's wrapper
+            with raw.copy(f"COPY registry_person ({', '.join(cols)}) FROM STDIN") as copy:
+                for chunk in df.iter_slices(100_000):
+                    for row in chunk.iter_rows():
+                        copy.write_row(row)
+            cur.execute("ANALYZE registry_person")
+        else:
+            sql = f"INSERT INTO registry_person ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+            for chunk in df.iter_slices(100_000):
+                cur.executemany(sql, chunk.rows())
+            cur.execute("ANALYZE")
+    return time.perf_counter() - t0
+
+
+def run_one(n: int, requests: int) -> dict[str, Any]:
+    """Fill the configured database and time the lookups (this process's settings decide the database)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    django.setup()
+    import random
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from jaring.accounts.models import ApiToken
+    from jaring.core.world import ensure_world
+    from jaring.geo.models import Area
+    from jaring.registry.models import OccupationCategory, Person
+
+    call_command("migrate", verbosity=0)
+    world = ensure_world()
+    villages = list(Area.objects.villages().within("35.25").values_list("id", "code"))
+    occupations = list(OccupationCategory.objects.values_list("id", flat=True))
+    t0 = time.perf_counter()
+    df = _frame(n, villages, occupations)
+    gen_s = time.perf_counter() - t0
+    fill_s = _fill(df)
+    assert Person.objects.count() == n
+    _token, key = ApiToken.issue(world.users["diskominfo.steward"], "bench")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    rnd = random.Random(11)
+    niks = df["nik"].gather([rnd.randrange(n) for _ in range(requests)]).to_list()
+    names = df["name_search"].gather([rnd.randrange(n) for _ in range(requests)]).to_list()
+    # Name queries as people type them: a first name, a first name plus the start of the last name, 3 letters.
+    queries = []
+    for i, name in enumerate(names):
+        first, _, last = name.partition(" ")
+        queries.append([first, f"{first} {last[:2]}", first[:3]][i % 3])
+
+    def timed(url: str, params: dict[str, str] | None = None) -> tuple[float, Any]:
+        start = time.perf_counter()
+        response = client.get(url, params or {})
+        elapsed = (time.perf_counter() - start) * 1000
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        return elapsed, response
+
+    for nik in niks[:20]:  # warm-up: caches, first-connection costs
+        timed(f"/api/v1/persons/by-nik/{nik}")
+    nik_ms = []
+    for nik in niks:
+        ms, response = timed(f"/api/v1/persons/by-nik/{nik}")
+        assert response.json()["nik"] == nik
+        nik_ms.append(ms)
+    name_ms = []
+    hits = []
+    for q in queries:
+        ms, response = timed("/api/v1/persons", {"q": q, "limit": "50"})
+        body = response.json()
+        assert body["items"], q
+        assert all(p["full_name"].lower().replace("'", " ").startswith(q.split(" ")[0][:3]) for p in body["items"][:5])
+        hits.append(body["count"])
+        name_ms.append(ms)
+    return {
+        "db": connection.vendor,
+        "persons": n,
+        "generate_s": round(gen_s, 1),
+        "fill_s": round(fill_s, 1),
+        "requests_each": requests,
+        "nik_lookup_ms": _percentiles(nik_ms),
+        "name_search_ms": _percentiles(name_ms),
+        "name_search_median_matches": int(statistics.median(hits)),
+        "goals_ms_p95": GOALS_MS,
+        "nik_goal_met": _percentiles(nik_ms)["p95"] <= GOALS_MS["nik"],
+        "name_goal_met": _percentiles(name_ms)["p95"] <= GOALS_MS["name"],
+    }
+
+
+def _child(db: str, n: int, requests: int) -> dict[str, Any]:
+    """Run one database's benchmark in a fresh process (settings are read once per process)."""
+    env = dict(os.environ)
+    cluster = None
+    with tempfile.TemporaryDirectory(prefix="jaring-bench-lookup-") as tmp:
+        env["JARING_VAR_DIR"] = tmp
+        if db == "postgresql":
+            from jaring.testing.pgcluster import TEST_OPTIONS, start_cluster
+
+            cluster = start_cluster(TEST_OPTIONS + " -c shared_buffers=256MB")
+            env["JARING_DATABASE_URL"] = cluster.url()
+        else:
+            env["JARING_DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        try:
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", "--persons", str(n), "--requests", str(requests)],
+                env=env, check=True, capture_output=True, text=True,
+            )
+        finally:
+            if cluster is not None:
+                cluster.stop()
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--json", action="store_true", help="Print only the JSON results.")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.persons, args.requests)))
+        return 0
+    results = []
+    for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
+        result = _child(db, args.persons, args.requests)
+        results.append(result)
+        if not args.json:
+            nik, name = result["nik_lookup_ms"], result["name_search_ms"]
+            print(
+                f"{db:10s} {result['persons']:,} persons (fill {result['fill_s']} s): "
+                f"NIK p50 {nik['p50']} / p95 {nik['p95']} / p99 {nik['p99']} ms (goal ≤ 10); "
+                f"name p50 {name['p50']} / p95 {name['p95']} / p99 {name['p99']} ms (goal ≤ 100)",
+                flush=True,
+            )
+    if args.json:
+        print(json.dumps(results, indent=2))
+    ok = all(r["nik_goal_met"] and r["name_goal_met"] for r in results)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
