@@ -307,3 +307,75 @@ def suppress_small(count: int, *, exact: bool) -> int | str:
 def area_level_for_code(code: str) -> int:
     """The level (1–4) a Kemendagri code denotes."""
     return min(code.count(".") + 1, AreaLevel.VILLAGE)
+
+
+def _clean(text: str | None) -> str:
+    """User input safe for every database (PostgreSQL rejects NUL characters in strings)."""
+    return (text or "").replace("\x00", "").strip()
+
+
+def scoped_area(scope: Any, code: str) -> Area | None:
+    """The area with ``code`` if the scope may see it, else None."""
+    code = _clean(code)
+    if not code or len(code) > 13:
+        return None
+    return scope.areas().filter(code=code).first()
+
+
+def search_areas(scope: Any, *, level: int | None = None, parent: str | None = None, q: str | None = None) -> Any:
+    """Areas in scope, filtered by level, parent code and a name fragment."""
+    qs = scope.areas().only(
+        "id", "code", "name", "level", "kind", "bps_code", "boundary_approximate", "boundary_source",
+        "centroid_lat", "centroid_lon", "boundary",
+    )  # fmt: skip
+    if level is not None:
+        qs = qs.filter(level=level)
+    parent = _clean(parent)
+    if parent:
+        qs = qs.filter(parent__code=parent)
+    text = _clean(q)
+    if text:
+        qs = qs.filter(name__icontains=text)
+    return qs.order_by("code")
+
+
+def scoped_children(scope: Any, area: Area) -> Any:
+    """The direct children of ``area`` that the scope may see."""
+    return scope.areas().filter(parent=area).order_by("code")
+
+
+def area_feature_collection(scope: Any, area: Area) -> dict[str, Any]:
+    """A FeatureCollection of ``area``'s children (or the village itself) with person counts per feature."""
+    children = list(scoped_children(scope, area))
+    shown = children or [area]
+    exact = bool(scope.can_read_personal_data)
+    counts = area_counts(shown, scope.persons_for_aggregates())
+    features = []
+    for child in shown:
+        n = counts.get(child.code, 0)
+        features.append(
+            child.geojson_feature(
+                {
+                    "kind": child.kind,
+                    "workers": suppress_small(n, exact=exact),
+                    "workers_suppressed": not exact and 0 < n < SMALL_COUNT,
+                    "boundary_source": child.boundary_source,
+                    "centroid": [child.centroid_lat, child.centroid_lon] if child.centroid_lat is not None else None,
+                }
+            )
+        )
+    return {
+        "type": "FeatureCollection",
+        "area": area,
+        "approximate": any(c.boundary_approximate for c in shown if c.boundary is not None),
+        "counts_suppressed_below": None if exact else SMALL_COUNT,
+        "features": features,
+    }
+
+
+def breadcrumbs(area: Area) -> list[Area]:
+    """The area's ancestors (province first) and the area itself."""
+    parts = area.code.split(".")
+    codes = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    found = {a.code: a for a in Area.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]

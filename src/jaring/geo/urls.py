@@ -1,5 +1,11 @@
 """Web pages of this app."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from jaring.geo import views
+
+app_name = "geo"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.area_index, name="index"),
+    path("<str:code>/", views.area_detail, name="detail"),
+]
