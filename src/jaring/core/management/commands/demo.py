@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from jaring.core import demo
+from jaring.synth import demo
 from jaring.registry.models import Person
 
 

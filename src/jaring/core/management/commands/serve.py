@@ -26,7 +26,7 @@ class Command(BaseCommand):
         # DEBUG is off by default, so WhiteNoise serves the collected files from STATIC_ROOT.
         call_command("collectstatic", interactive=False, verbosity=0)
         if get_user_model().objects.filter(username="operator.leran").exists():
-            from jaring.core.demo import logins_text
+            from jaring.synth.demo import logins_text
 
             host = addr if ":" in addr else f"127.0.0.1:{addr}"
             self.stdout.write(logins_text(f"http://{host}/"))
