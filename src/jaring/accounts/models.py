@@ -111,7 +111,8 @@ class ApiToken(models.Model):
     @classmethod
     def authenticate(cls, key: str) -> ApiToken | None:
         """The live token for a plain key, or None."""
-        token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), revoked=False).first()
+        found = list(cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), revoked=False).order_by()[:1])
+        token = found[0] if found else None
         if token is None or not token.user.is_active:
             return None
         now = timezone.now()

@@ -31,7 +31,8 @@ def person_out(p: Person) -> dict[str, Any]:
 
 def _get_person(request: HttpRequest, person_id: int) -> Person:
     # Outside the scope is a 404, not a 403: the caller must not learn that the person exists.
-    person = scope_for(request.user).persons().select_related("village", "occupation").filter(pk=person_id).first()
+    found = list(scope_for(request.user).persons().select_related("village", "occupation").filter(pk=person_id).order_by()[:1])
+    person = found[0] if found else None
     if person is None:
         raise Http404("Not found / tidak ditemukan")
     return person
@@ -85,7 +86,9 @@ def list_persons(
 def get_by_nik(request: HttpRequest, nik: str) -> Any:
     """The person with this NIK, if it lies in your scope."""
     digits = "".join(ch for ch in nik if ch.isdigit())[:16]
-    person = scope_for(request.user).persons().select_related("village", "occupation").filter(nik=digits).first()
+    # Unordered [:1] rather than .first(): no ORDER BY to build for a unique key (this is the hot lookup).
+    found = list(scope_for(request.user).persons().select_related("village", "occupation").filter(nik=digits).order_by()[:1])
+    person = found[0] if found else None
     if person is None:
         raise Http404("Not found / tidak ditemukan")
     return person_out(person)
