@@ -31,7 +31,12 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     def pick(q: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
 
-    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "mean": round(statistics.fmean(ordered), 2)}
+    return {
+        "p50": pick(0.50),
+        "p95": pick(0.95),
+        "p99": pick(0.99),
+        "mean": round(statistics.fmean(ordered), 2),
+    }
 
 
 def _frame(n: int, villages: list[tuple[int, str]], occupations: list[int], seed: int = 7) -> Any:
@@ -192,7 +197,10 @@ def run_one(n: int, requests: int) -> dict[str, Any]:
         ms, response = timed("/api/v1/persons", {"q": q, "limit": "50"})
         body = response.json()
         assert body["items"], q
-        assert all(p["full_name"].lower().replace("'", " ").startswith(q.split(" ")[0][:3]) for p in body["items"][:5])
+        assert all(
+            p["full_name"].lower().replace("'", " ").startswith(q.split(" ")[0][:3])
+            for p in body["items"][:5]
+        )
         hits.append(body["count"])
         name_ms.append(ms)
     return {
@@ -226,7 +234,10 @@ def _child(db: str, n: int, requests: int) -> dict[str, Any]:
         try:
             out = subprocess.run(
                 [sys.executable, __file__, "--child", "--persons", str(n), "--requests", str(requests)],
-                env=env, check=True, capture_output=True, text=True,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
             )
         finally:
             if cluster is not None:

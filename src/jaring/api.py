@@ -41,11 +41,12 @@ class TokenHeaderAuth(APIKeyHeader):
 api = NinjaAPI(
     title="Jaring API",
     version="1",
-    description="Registry of vulnerable workers, imports and areas. Synthetic demo data is flagged `is_synthetic`.",
+    description=(
+        "Registry of vulnerable workers, imports and areas. Synthetic demo data is flagged `is_synthetic`."
+    ),
     urls_namespace="api",
     auth=[TokenAuth(), TokenHeaderAuth(), SessionAuth()],
 )
-
 
 
 @api.exception_handler(PermissionDenied)
@@ -73,7 +74,8 @@ def _invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
 
     assert isinstance(exc, PersonInvalid)
     errors = [
-        {"field": e.field, "code": e.code, "message_id": e.message_id, "message_en": e.message_en} for e in exc.errors
+        {"field": e.field, "code": e.code, "message_id": e.message_id, "message_en": e.message_en}
+        for e in exc.errors
     ]
     detail = "; ".join(f"{e.field}: {e.message_id} / {e.message_en}" for e in exc.errors)
     return api.create_response(request, {"detail": detail, "code": "invalid", "errors": errors}, status=422)
@@ -82,8 +84,8 @@ def _invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register_handlers() -> None:
     from jaring.registry.services import PersonInvalid, StaleVersion
 
-    api.add_exception_handler(StaleVersion, _stale)
-    api.add_exception_handler(PersonInvalid, _invalid)
+    api.add_exception_handler(StaleVersion, _stale)  # type: ignore[arg-type]
+    api.add_exception_handler(PersonInvalid, _invalid)  # type: ignore[arg-type]
 
 
 _register_handlers()

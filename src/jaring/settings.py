@@ -26,7 +26,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DEBUG = env_bool("JARING_DEBUG", False)
 SECRET_KEY = os.environ.get("JARING_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-ALLOWED_HOSTS = [h for h in os.environ.get("JARING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("JARING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JARING_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -137,6 +139,7 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 JARING_MAX_UPLOAD_BYTES = int(os.environ.get("JARING_MAX_UPLOAD_BYTES", str(300 * 1024 * 1024)))
+
 
 def _package_static(module: str) -> Path | None:
     """The static/ folder shipped inside an installed package (JS/CSS from PyPI, never a CDN)."""

@@ -11,9 +11,15 @@ from tests.registry.factories import nik_for
 
 def _new(world, village=None, **over):
     village = village or world.leran
-    body = {"nik": nik_for(village, sex="P", birth=dt.date(1991, 2, 3)), "full_name": "Dewi API", "sex": "P",
-            "birth_date": "1991-02-03", "village_code": village.code, "occupation": "fisherman",
-            "phone": "0812 3456 7890"}
+    body = {
+        "nik": nik_for(village, sex="P", birth=dt.date(1991, 2, 3)),
+        "full_name": "Dewi API",
+        "sex": "P",
+        "birth_date": "1991-02-03",
+        "village_code": village.code,
+        "occupation": "fisherman",
+        "phone": "0812 3456 7890",
+    }
     body.update(over)
     return body
 
@@ -58,21 +64,27 @@ def test_leran_operator_cannot_read_a_gumeno_worker_through_the_api(leran_operat
 def test_leran_operator_cannot_change_or_delete_a_gumeno_worker(leran_operator, people) -> None:
     client = token_client(leran_operator)
     gumeno = people[1]
-    r = client.patch(f"/api/v1/persons/{gumeno.pk}", {"version": 1, "dusun": "X"}, content_type="application/json")
+    r = client.patch(
+        f"/api/v1/persons/{gumeno.pk}", {"version": 1, "dusun": "X"}, content_type="application/json"
+    )
     assert r.status_code == 404
     assert client.delete(f"/api/v1/persons/{gumeno.pk}").status_code == 404
     assert Person.objects.get(pk=gumeno.pk).dusun == ""
 
 
 def test_leran_operator_cannot_create_a_worker_in_gumeno(world, leran_operator) -> None:
-    r = token_client(leran_operator).post("/api/v1/persons", _new(world, world.gumeno), content_type="application/json")
+    r = token_client(leran_operator).post(
+        "/api/v1/persons", _new(world, world.gumeno), content_type="application/json"
+    )
     assert r.status_code == 403
     assert not Person.objects.exists()
 
 
 def test_it_creates_gets_by_nik_and_logs_via_api(world, leran_operator) -> None:
     client = token_client(leran_operator)
-    r = client.post("/api/v1/persons", _new(world), content_type="application/json", HTTP_X_REQUEST_ID="abc123")
+    r = client.post(
+        "/api/v1/persons", _new(world), content_type="application/json", HTTP_X_REQUEST_ID="abc123"
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["phone"] == "+6281234567890"
@@ -94,9 +106,13 @@ def test_it_rejects_an_invalid_nik_with_422(world, leran_operator) -> None:
 def test_a_stale_version_gets_409_in_both_languages(world, leran_operator) -> None:
     client = token_client(leran_operator)
     pid = client.post("/api/v1/persons", _new(world), content_type="application/json").json()["id"]
-    ok = client.patch(f"/api/v1/persons/{pid}", {"version": 1, "dusun": "Krajan"}, content_type="application/json")
+    ok = client.patch(
+        f"/api/v1/persons/{pid}", {"version": 1, "dusun": "Krajan"}, content_type="application/json"
+    )
     assert ok.status_code == 200 and ok.json()["version"] == 2
-    stale = client.patch(f"/api/v1/persons/{pid}", {"version": 1, "dusun": "Lor"}, content_type="application/json")
+    stale = client.patch(
+        f"/api/v1/persons/{pid}", {"version": 1, "dusun": "Lor"}, content_type="application/json"
+    )
     assert stale.status_code == 409
     body = stale.json()
     assert "diubah pengguna lain" in body["message_id"]
@@ -108,7 +124,9 @@ def test_a_stale_version_gets_409_in_both_languages(world, leran_operator) -> No
 
 def test_put_replaces_the_person(world, leran_operator) -> None:
     client = token_client(leran_operator)
-    created = client.post("/api/v1/persons", _new(world, dusun="Krajan"), content_type="application/json").json()
+    created = client.post(
+        "/api/v1/persons", _new(world, dusun="Krajan"), content_type="application/json"
+    ).json()
     body = _new(world, full_name="Dewi Baru", version=1)
     body["nik"] = created["nik"]
     r = client.put(f"/api/v1/persons/{created['id']}", body, content_type="application/json")
@@ -128,7 +146,12 @@ def test_the_auditor_reads_but_cannot_change_through_the_api(world, auditor, peo
     client = token_client(auditor)
     pid = people[0].pk
     assert client.get(f"/api/v1/persons/{pid}").status_code == 200
-    assert client.patch(f"/api/v1/persons/{pid}", {"version": 1, "dusun": "X"}, content_type="application/json").status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/persons/{pid}", {"version": 1, "dusun": "X"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert client.delete(f"/api/v1/persons/{pid}").status_code == 403
     assert client.post("/api/v1/persons", _new(world), content_type="application/json").status_code == 403
 
@@ -136,7 +159,9 @@ def test_the_auditor_reads_but_cannot_change_through_the_api(world, auditor, peo
 def test_the_bps_reviewer_reads_the_regency_but_cannot_change(bps_reviewer, people) -> None:
     client = token_client(bps_reviewer)
     assert client.get("/api/v1/persons").json()["count"] == 2
-    r = client.patch(f"/api/v1/persons/{people[1].pk}", {"version": 1, "dusun": "X"}, content_type="application/json")
+    r = client.patch(
+        f"/api/v1/persons/{people[1].pk}", {"version": 1, "dusun": "X"}, content_type="application/json"
+    )
     assert r.status_code == 403
 
 
@@ -165,8 +190,13 @@ def test_session_auth_works_for_the_api(leran_client, people) -> None:
 
 def test_me_says_who_the_caller_is(leran_operator) -> None:
     me = token_client(leran_operator).get("/api/v1/me").json()
-    assert me == {"username": "operator.leran", "role": "village_operator", "area_code": "35.25.10.2010",
-                  "can_read_personal_data": True, "can_edit": True}
+    assert me == {
+        "username": "operator.leran",
+        "role": "village_operator",
+        "area_code": "35.25.10.2010",
+        "can_read_personal_data": True,
+        "can_edit": True,
+    }
 
 
 def test_the_openapi_document_describes_every_person_field(world) -> None:

@@ -42,7 +42,13 @@ def test_no_api_operation_answers_with_a_server_error(api_schema: Any, steward_t
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+        @settings(
+            max_examples=15,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def run(case: Any) -> None:
             case.call_and_validate(headers=headers, checks=[not_a_server_error])
 

@@ -17,7 +17,12 @@ import pytest
 from jaring.core.world import DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("JARING_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 def _chromium_path() -> str | None:

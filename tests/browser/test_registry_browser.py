@@ -13,7 +13,9 @@ from tests.registry.factories import make_person
 pytestmark = pytest.mark.browser
 
 
-def test_leran_operator_searches_opens_a_person_and_switches_language(browser_page: Any, live_server: Any) -> None:
+def test_leran_operator_searches_opens_a_person_and_switches_language(
+    browser_page: Any, live_server: Any
+) -> None:
     world = ensure_world()
     make_person(world.leran, "Siti Leranwati", sex="P", kk="3525100101010001", occupation_text="Nelayan")
     make_person(world.leran, "Ahmad Leranputra", kk="3525100101010001", is_household_head=True)

@@ -12,7 +12,9 @@ from jaring.registry.models import Person
 _serial = itertools.count(1)
 
 
-def nik_for(village: Area, *, sex: str = "L", birth: dt.date = dt.date(1985, 3, 12), serial: int | None = None) -> str:
+def nik_for(
+    village: Area, *, sex: str = "L", birth: dt.date = dt.date(1985, 3, 12), serial: int | None = None
+) -> str:
     """A NIK consistent with the village's district, the sex and the birth date."""
     district = village.code.split(".")
     region = district[0] + district[1] + district[2]

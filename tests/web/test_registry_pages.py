@@ -66,12 +66,14 @@ def test_leran_operator_cannot_export_a_gumeno_worker(leran_client, people) -> N
     frame = pl.read_excel(io.BytesIO(xlsx))
     assert frame["full_name"].to_list() == ["Siti Leranwati"]
     assert frame["data_note"].to_list()[0].startswith("SINTETIS")
-    filtered = leran_client.get("/persons/export.csv", {"village": "35.25.10.2004"}).content.decode("utf-8-sig")
+    filtered = leran_client.get("/persons/export.csv", {"village": "35.25.10.2004"}).content.decode(
+        "utf-8-sig"
+    )
     assert "Budi" not in filtered
 
 
 def test_exports_neutralise_formulas(world, leran_client) -> None:
-    make_person(world.leran, "=HYPERLINK(\"http://evil\")", address="+cmd|' /C calc'!A0")
+    make_person(world.leran, '=HYPERLINK("http://evil")', address="+cmd|' /C calc'!A0")
     csv = leran_client.get("/persons/export.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in csv
     assert "'+cmd" in csv
@@ -83,8 +85,15 @@ def test_the_person_page_shows_household_and_change_log(world, leran_client, ler
     from jaring.registry import services
 
     person = services.create_person(
-        {"nik": nik_for(world.leran), "full_name": "Ahmad Nelayan", "sex": "L", "birth_date": dt.date(1985, 3, 12),
-         "village": world.leran, "kk": "3525100202020002", "is_synthetic": True},
+        {
+            "nik": nik_for(world.leran),
+            "full_name": "Ahmad Nelayan",
+            "sex": "L",
+            "birth_date": dt.date(1985, 3, 12),
+            "village": world.leran,
+            "kk": "3525100202020002",
+            "is_synthetic": True,
+        },
         actor=leran_operator,
     )
     make_person(world.leran, "Aminah Nelayan", sex="P", kk="3525100202020002")
@@ -99,11 +108,38 @@ def test_the_edit_form_shows_a_conflict_instead_of_overwriting(world, leran_clie
     from jaring.registry import services
 
     person = make_person(world.leran, "Ahmad Konflik")
-    form = {f: "" for f in ["kk", "birth_place", "dusun", "rt", "rw", "address", "phone", "latitude", "longitude",
-                            "occupation", "occupation_text", "kbji_code", "employment_status", "monthly_income",
-                            "dependants"]}
-    form.update({"nik": person.nik, "full_name": "Ahmad Konflik", "sex": "L", "birth_date": "1985-03-12",
-                 "village": world.leran.pk, "bpjs_status": "none", "version": 1, "dusun": "Mine"})
+    form = {
+        f: ""
+        for f in [
+            "kk",
+            "birth_place",
+            "dusun",
+            "rt",
+            "rw",
+            "address",
+            "phone",
+            "latitude",
+            "longitude",
+            "occupation",
+            "occupation_text",
+            "kbji_code",
+            "employment_status",
+            "monthly_income",
+            "dependants",
+        ]
+    }
+    form.update(
+        {
+            "nik": person.nik,
+            "full_name": "Ahmad Konflik",
+            "sex": "L",
+            "birth_date": "1985-03-12",
+            "village": world.leran.pk,
+            "bpjs_status": "none",
+            "version": 1,
+            "dusun": "Mine",
+        }
+    )
     services.update_person(person, {"dusun": "Theirs"}, actor=leran_operator, expected_version=1)
     response = leran_client.post(f"/persons/{person.pk}/edit/", form)
     assert response.status_code == 200
@@ -116,26 +152,47 @@ def test_the_edit_form_shows_a_conflict_instead_of_overwriting(world, leran_clie
 
 
 def test_an_operator_creates_a_person_on_the_web(world, leran_client) -> None:
-    form = {"nik": nik_for(world.leran, sex="P", birth=dt.date(1992, 1, 2)), "full_name": "Rina Baru", "sex": "P",
-            "birth_date": "1992-01-02", "village": world.leran.pk, "bpjs_status": "none", "phone": "081234567890"}
+    nik = nik_for(world.leran, sex="P", birth=dt.date(1992, 1, 2))
+    form = {
+        "nik": f"{nik[:6]} {nik[6:12]}.{nik[12:]}",  # typed with a space and a dot
+        "full_name": "Rina Baru",
+        "sex": "P",
+        "birth_date": "1992-01-02",
+        "village": world.leran.pk,
+        "bpjs_status": "none",
+        "phone": "081234567890",
+    }
     response = leran_client.post("/persons/new/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     person = Person.objects.get(full_name="Rina Baru")
+    assert person.nik == nik
     assert person.phone == "+6281234567890"
     assert PersonChange.objects.filter(person_id=person.pk, via="web").exists()
 
 
 def test_the_web_form_refuses_a_nik_that_disagrees_with_the_sex(world, leran_client) -> None:
-    form = {"nik": nik_for(world.leran, sex="L"), "full_name": "Salah", "sex": "P", "birth_date": "1985-03-12",
-            "village": world.leran.pk, "bpjs_status": "none"}
+    form = {
+        "nik": nik_for(world.leran, sex="L"),
+        "full_name": "Salah",
+        "sex": "P",
+        "birth_date": "1985-03-12",
+        "village": world.leran.pk,
+        "bpjs_status": "none",
+    }
     response = leran_client.post("/persons/new/", form)
     assert response.status_code == 200
     assert not Person.objects.filter(full_name="Salah").exists()
 
 
 def test_an_operator_cannot_pick_another_village_in_the_form(world, leran_client) -> None:
-    form = {"nik": nik_for(world.gumeno), "full_name": "Lintas", "sex": "L", "birth_date": "1985-03-12",
-            "village": world.gumeno.pk, "bpjs_status": "none"}
+    form = {
+        "nik": nik_for(world.gumeno),
+        "full_name": "Lintas",
+        "sex": "L",
+        "birth_date": "1985-03-12",
+        "village": world.gumeno.pk,
+        "bpjs_status": "none",
+    }
     assert leran_client.post("/persons/new/", form).status_code == 200
     assert not Person.objects.filter(full_name="Lintas").exists()
 
@@ -169,8 +226,14 @@ def test_the_sponsor_sees_counts_but_never_a_name_or_nik(sponsor_client, people)
     assert dashboard.status_code == 200
     body = dashboard.content.decode()
     assert 'id="total-workers">2<' in body
-    for url in ["/", "/persons/", f"/persons/{people[0].pk}/", "/persons/export.csv", "/persons/export.xlsx",
-                "/persons/households/"]:
+    for url in [
+        "/",
+        "/persons/",
+        f"/persons/{people[0].pk}/",
+        "/persons/export.csv",
+        "/persons/export.xlsx",
+        "/persons/households/",
+    ]:
         response = sponsor_client.get(url)
         content = response.content.decode("utf-8", "ignore")
         for p in people:
@@ -194,3 +257,10 @@ def test_data_stewards_can_use_the_admin_but_operators_cannot(steward_client, le
     assert steward_client.get("/admin/").status_code == 200
     assert steward_client.get("/admin/registry/person/").status_code == 200
     assert leran_client.get("/admin/").status_code == 302
+
+
+def test_a_superuser_sees_every_page(world, people) -> None:
+    client = Client()
+    client.force_login(world.users["admin"])
+    for url in ["/", "/persons/", f"/persons/{people[1].pk}/", "/persons/households/", "/admin/"]:
+        assert client.get(url).status_code == 200, url

@@ -29,10 +29,20 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     area = models.ForeignKey(
-        "geo.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("area")
+        "geo.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("area"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("parent"),
     )
 
     class Meta:
@@ -58,7 +68,12 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members", verbose_name=_("organisation")
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     area = models.ForeignKey(
@@ -111,7 +126,11 @@ class ApiToken(models.Model):
     @classmethod
     def authenticate(cls, key: str) -> ApiToken | None:
         """The live token for a plain key, or None."""
-        found = list(cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), revoked=False).order_by()[:1])
+        found = list(
+            cls.objects.select_related("user")
+            .filter(key_hash=cls.hash_key(key), revoked=False)
+            .order_by()[:1]
+        )
         token = found[0] if found else None
         if token is None or not token.user.is_active:
             return None

@@ -6,6 +6,7 @@ so a rule changed here changes everywhere.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,13 @@ if TYPE_CHECKING:
     from jaring.registry.models import Person
 
 # Roles that may see a person's identity (NIK, name, address...).
-PERSONAL_DATA_ROLES = {Role.VILLAGE_OPERATOR, Role.BPS_REVIEWER, Role.PROGRAMME_OFFICER, Role.DATA_STEWARD, Role.AUDITOR}
+PERSONAL_DATA_ROLES = {
+    Role.VILLAGE_OPERATOR,
+    Role.BPS_REVIEWER,
+    Role.PROGRAMME_OFFICER,
+    Role.DATA_STEWARD,
+    Role.AUDITOR,
+}
 # Roles that may create or change persons and imports.
 EDIT_ROLES = {Role.VILLAGE_OPERATOR, Role.DATA_STEWARD}
 
@@ -73,7 +80,9 @@ class Scope:
             return qs.none()
         parts = self.area_code.split(".")
         ancestors = [".".join(parts[:i]) for i in range(1, len(parts))]
-        return qs.filter(Q(code=self.area_code) | Q(code__startswith=self.area_code + ".") | Q(code__in=ancestors))
+        return qs.filter(
+            Q(code=self.area_code) | Q(code__startswith=self.area_code + ".") | Q(code__in=ancestors)
+        )
 
     def villages(self) -> QuerySet[Area]:
         """Villages inside the scope (where this user's persons can live)."""
@@ -118,7 +127,9 @@ class Scope:
             return Q()
         if self.area_code is None:
             return Q(pk__in=[])
-        return Q(**{f"{field}__code": self.area_code}) | Q(**{f"{field}__code__startswith": self.area_code + "."})
+        return Q(**{f"{field}__code": self.area_code}) | Q(
+            **{f"{field}__code__startswith": self.area_code + "."}
+        )
 
     def covers_area(self, area: Area | None) -> bool:
         """Whether an area lies inside this user's scope."""
@@ -151,9 +162,11 @@ def scope_for(user: Any) -> Scope:
 
         # One query for profile and area; cached on the user object for the rest of the request.
         row = Profile.objects.filter(user_id=user.pk).values_list("role", "area__code").first()
-        scope = Scope(user=user, role=row[0], area_code=row[1]) if row else Scope(user=user, role=None, area_code=None)
-    try:
+        scope = (
+            Scope(user=user, role=row[0], area_code=row[1])
+            if row
+            else Scope(user=user, role=None, area_code=None)
+        )
+    with contextlib.suppress(AttributeError):  # a user object that refuses attributes is simply not cached
         user._jaring_scope = scope
-    except AttributeError:  # noqa: S110 - a user object that refuses attributes simply is not cached
-        pass
     return scope

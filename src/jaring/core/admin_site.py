@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from jaring.accounts.scope import scope_for
 from jaring.accounts.models import Role
+from jaring.accounts.scope import scope_for
 
 
 def is_steward(user: object) -> bool:

@@ -25,13 +25,19 @@ def person_out(p: Person) -> dict[str, Any]:
     data = {f: getattr(p, f) for f in PersonOut.model_fields if hasattr(p, f)}
     data["village_code"] = p.village.code
     data["village_name"] = p.village.name
-    data["occupation"] = p.occupation.slug if p.occupation_id else None
+    data["occupation"] = p.occupation.slug if p.occupation is not None else None
     return data
 
 
 def _get_person(request: HttpRequest, person_id: int) -> Person:
     # Outside the scope is a 404, not a 403: the caller must not learn that the person exists.
-    found = list(scope_for(request.user).persons().select_related("village", "occupation").filter(pk=person_id).order_by()[:1])
+    found = list(
+        scope_for(request.user)
+        .persons()
+        .select_related("village", "occupation")
+        .filter(pk=person_id)
+        .order_by()[:1]
+    )
     person = found[0] if found else None
     if person is None:
         raise Http404("Not found / tidak ditemukan")
@@ -68,13 +74,21 @@ def list_persons(
     occupation: str = Query("", max_length=60, description="Occupation category slug."),
     sex: str = Query("", max_length=1, description="L or P."),
     bpjs_status: str = Query("", max_length=10, description="none, active or lapsed."),
-    is_synthetic: bool | None = Query(None, description="Only synthetic (true) or only real (false) persons."),
+    is_synthetic: bool | None = Query(
+        None, description="Only synthetic (true) or only real (false) persons."
+    ),
     limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Page size (at most 500)."),
     offset: int = Query(0, ge=0, le=1_000_000, description="Rows to skip."),
 ) -> dict[str, Any]:
     """Persons you may read, filtered; sponsors and users without a role get an empty list."""
     filters = PersonFilters(
-        q=q, nik=nik, village=village, occupation=occupation, sex=sex, bpjs_status=bpjs_status, is_synthetic=is_synthetic
+        q=q,
+        nik=nik,
+        village=village,
+        occupation=occupation,
+        sex=sex,
+        bpjs_status=bpjs_status,
+        is_synthetic=is_synthetic,
     )
     qs = filters.apply(scope_for(request.user).persons())
     count, capped = capped_count(qs)
@@ -87,7 +101,13 @@ def get_by_nik(request: HttpRequest, nik: str) -> Any:
     """The person with this NIK, if it lies in your scope."""
     digits = "".join(ch for ch in nik if ch.isdigit())[:16]
     # Unordered [:1] rather than .first(): no ORDER BY to build for a unique key (this is the hot lookup).
-    found = list(scope_for(request.user).persons().select_related("village", "occupation").filter(nik=digits).order_by()[:1])
+    found = list(
+        scope_for(request.user)
+        .persons()
+        .select_related("village", "occupation")
+        .filter(nik=digits)
+        .order_by()[:1]
+    )
     person = found[0] if found else None
     if person is None:
         raise Http404("Not found / tidak ditemukan")
@@ -124,7 +144,9 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     """Create a person in a village of your scope (operators and data stewards)."""
     scope = scope_for(request.user)
     if not scope.can_edit:
-        raise HttpError(403, "Your role cannot change the registry / peran Anda tidak dapat mengubah registri")
+        raise HttpError(
+            403, "Your role cannot change the registry / peran Anda tidak dapat mengubah registri"
+        )
     data = _resolve(payload.model_dump())
     person = services.create_person(
         data, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", "")
@@ -135,10 +157,14 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
 def _update(request: HttpRequest, person_id: int, payload: PersonPatch, *, partial: bool) -> Any:
     person = _get_person(request, person_id)
     if not scope_for(request.user).can_edit:
-        raise HttpError(403, "Your role cannot change the registry / peran Anda tidak dapat mengubah registri")
+        raise HttpError(
+            403, "Your role cannot change the registry / peran Anda tidak dapat mengubah registri"
+        )
     raw = payload.model_dump(exclude_unset=partial)
     version = raw.pop("version")
-    data = _resolve({k: v for k, v in raw.items() if not (partial and v is None and k in ("nik", "full_name", "sex"))})
+    data = _resolve(
+        {k: v for k, v in raw.items() if not (partial and v is None and k in ("nik", "full_name", "sex"))}
+    )
     if not partial:
         # PUT replaces: fields not sent fall back to their defaults, but identity fields must be present.
         missing = [k for k in ("nik", "full_name", "sex", "village") if data.get(k) in (None, "")]
@@ -165,7 +191,8 @@ def _update(request: HttpRequest, person_id: int, payload: PersonPatch, *, parti
 
 
 @router.patch(
-    "/{int:person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    "/{int:person_id}",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Change some fields of a person",
 )
 def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Any:
@@ -174,7 +201,8 @@ def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> 
 
 
 @router.put(
-    "/{int:person_id}", response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    "/{int:person_id}",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Replace a person",
 )
 def put_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Any:
@@ -183,15 +211,22 @@ def put_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> An
 
 
 @router.delete(
-    "/{int:person_id}", response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="Delete a person"
+    "/{int:person_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Delete a person",
 )
 def delete_person(request: HttpRequest, person_id: int, version: int | None = Query(None, ge=1)) -> Any:
     """Delete a person in your scope (logged); pass ``version`` to guard against concurrent changes."""
     person = _get_person(request, person_id)
     if not scope_for(request.user).can_edit:
-        raise HttpError(403, "Your role cannot change the registry / peran Anda tidak dapat mengubah registri")
+        raise HttpError(
+            403, "Your role cannot change the registry / peran Anda tidak dapat mengubah registri"
+        )
     services.delete_person(
-        person, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", ""),
+        person,
+        actor=request.user,
+        via=ChangeVia.API,
+        request_id=getattr(request, "request_id", ""),
         expected_version=version,
     )
     return Status(204, None)

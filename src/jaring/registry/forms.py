@@ -11,9 +11,30 @@ from jaring.accounts.scope import Scope
 from jaring.registry.models import BpjsStatus, EmploymentStatus, OccupationCategory, Person, Sex
 
 FORM_FIELDS = [
-    "nik", "kk", "full_name", "sex", "birth_date", "birth_place", "village", "dusun", "rt", "rw", "address",
-    "phone", "latitude", "longitude", "occupation", "occupation_text", "kbji_code", "employment_status",
-    "monthly_income", "dependants", "has_disability", "is_household_head", "bpjs_status", "bpjs_number",
+    "nik",
+    "kk",
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "village",
+    "dusun",
+    "rt",
+    "rw",
+    "address",
+    "phone",
+    "latitude",
+    "longitude",
+    "occupation",
+    "occupation_text",
+    "kbji_code",
+    "employment_status",
+    "monthly_income",
+    "dependants",
+    "has_disability",
+    "is_household_head",
+    "bpjs_status",
+    "bpjs_number",
 ]
 
 
@@ -31,11 +52,29 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = scope.villages().order_by("code")  # type: ignore[attr-defined]
         self.fields["occupation"].queryset = OccupationCategory.objects.all()  # type: ignore[attr-defined]
-        self.fields["nik"].max_length = 32
-        self.fields["kk"].max_length = 32
-        self.fields["phone"].max_length = 30
+        # Typed NIKs/KKs/phones may carry spaces or dots; services normalise them before validation.
+        for name, length in (("nik", 32), ("kk", 32), ("phone", 30)):
+            field = self.fields[name]
+            assert isinstance(field, forms.CharField)
+            field.max_length = length
+            field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+            field.widget.attrs["maxlength"] = str(length)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def _normalised(self, name: str) -> Any:
+        from jaring.registry.services import normalise_data
+
+        return normalise_data({name: self.cleaned_data.get(name) or ""})[name]
+
+    def clean_nik(self) -> str:
+        return str(self._normalised("nik"))
+
+    def clean_kk(self) -> str:
+        return str(self._normalised("kk"))
+
+    def clean_phone(self) -> str:
+        return str(self._normalised("phone"))
 
 
 class FilterForm(forms.Form):
@@ -45,9 +84,13 @@ class FilterForm(forms.Form):
     village = forms.CharField(label=_("Village"), required=False, max_length=13)
     occupation = forms.CharField(label=_("Occupation"), required=False, max_length=60)
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
-    bpjs_status = forms.ChoiceField(label=_("BPJS status"), required=False, choices=[("", "—"), *BpjsStatus.choices])
+    bpjs_status = forms.ChoiceField(
+        label=_("BPJS status"), required=False, choices=[("", "—"), *BpjsStatus.choices]
+    )
     synthetic = forms.ChoiceField(
-        label=_("Synthetic"), required=False, choices=[("", "—"), ("yes", _("Synthetic only")), ("no", _("Real only"))]
+        label=_("Synthetic"),
+        required=False,
+        choices=[("", "—"), ("yes", _("Synthetic only")), ("no", _("Real only"))],
     )
 
 

@@ -13,14 +13,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OccupationCategory(models.Model):
-    """An occupation as programmes see it: a KBJI 2014 major group or a local category, with import aliases."""
+    """An occupation as programmes see it: a KBJI 2014 major group or a local category, with aliases."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name (Indonesian)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
     kbji_major = models.PositiveSmallIntegerField(_("KBJI 2014 major group"), null=True, blank=True)
     is_local = models.BooleanField(_("local programme category"), default=False)
-    aliases = models.JSONField(_("aliases"), default=list, blank=True, help_text=_("Free-text spellings the import reads as this category."))
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Free-text spellings the import reads as this category."),
+    )
 
     class Meta:
         ordering = ["is_local", "kbji_major", "slug"]
@@ -59,9 +64,30 @@ class BpjsStatus(models.TextChoices):
 
 # Fields copied into the change log's before/after images.
 AUDITED_FIELDS = [
-    "nik", "kk", "full_name", "sex", "birth_date", "birth_place", "village_id", "dusun", "rt", "rw", "address",
-    "phone", "latitude", "longitude", "occupation_id", "occupation_text", "kbji_code", "employment_status",
-    "monthly_income", "dependants", "has_disability", "is_household_head", "bpjs_status", "bpjs_number",
+    "nik",
+    "kk",
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "village_id",
+    "dusun",
+    "rt",
+    "rw",
+    "address",
+    "phone",
+    "latitude",
+    "longitude",
+    "occupation_id",
+    "occupation_text",
+    "kbji_code",
+    "employment_status",
+    "monthly_income",
+    "dependants",
+    "has_disability",
+    "is_household_head",
+    "bpjs_status",
+    "bpjs_number",
 ]
 
 
@@ -76,7 +102,9 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     birth_place = models.CharField(_("birth place"), max_length=100, blank=True)
-    village = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="persons", verbose_name=_("village"))
+    village = models.ForeignKey(
+        "geo.Area", on_delete=models.PROTECT, related_name="persons", verbose_name=_("village")
+    )
     dusun = models.CharField(_("dusun"), max_length=100, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
@@ -85,19 +113,33 @@ class Person(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     occupation = models.ForeignKey(
-        OccupationCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="persons", verbose_name=_("occupation category")
+        OccupationCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("occupation category"),
     )
     occupation_text = models.CharField(_("occupation as written"), max_length=200, blank=True)
     kbji_code = models.CharField(_("KBJI code"), max_length=5, blank=True)
-    employment_status = models.CharField(_("employment status"), max_length=30, choices=EmploymentStatus.choices, blank=True)
+    employment_status = models.CharField(
+        _("employment status"), max_length=30, choices=EmploymentStatus.choices, blank=True
+    )
     monthly_income = models.BigIntegerField(_("declared monthly income (Rp)"), null=True, blank=True)
     dependants = models.PositiveSmallIntegerField(_("dependants"), null=True, blank=True)
     has_disability = models.BooleanField(_("disability"), default=False)
     is_household_head = models.BooleanField(_("head of household"), default=False)
-    bpjs_status = models.CharField(_("BPJS Ketenagakerjaan status"), max_length=10, choices=BpjsStatus.choices, default=BpjsStatus.NONE)
+    bpjs_status = models.CharField(
+        _("BPJS Ketenagakerjaan status"), max_length=10, choices=BpjsStatus.choices, default=BpjsStatus.NONE
+    )
     bpjs_number = models.CharField(_("BPJS membership number"), max_length=20, blank=True)
     batch = models.ForeignKey(
-        "imports.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="persons", verbose_name=_("import batch")
+        "imports.Batch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="persons",
+        verbose_name=_("import batch"),
     )
     source_row = models.PositiveIntegerField(_("row in the batch file"), null=True, blank=True)
     # Indexed: every page asks whether any synthetic person exists, to show the notice.
@@ -115,6 +157,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from jaring.registry.lib.names import search_key
+
+        self.name_search = search_key(self.full_name)
+        super().save(*args, **kwargs)
+
     @property
     def is_informal(self) -> bool | None:
         if not self.employment_status:
@@ -131,12 +179,6 @@ class Person(models.Model):
     def snapshot(self) -> dict[str, Any]:
         """The audited fields as a JSON-ready dict (the change log's before/after image)."""
         return {f: getattr(self, f) for f in AUDITED_FIELDS}
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from jaring.registry.lib.names import search_key
-
-        self.name_search = search_key(self.full_name)
-        super().save(*args, **kwargs)
 
 
 class ChangeAction(models.TextChoices):
@@ -161,10 +203,14 @@ class PersonChange(models.Model):
     person_id = models.BigIntegerField(db_index=True)
     nik = models.CharField(max_length=16, db_index=True)
     action = models.CharField(max_length=10, choices=ChangeAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     via = models.CharField(max_length=10, choices=ChangeVia.choices, default=ChangeVia.SYSTEM)
-    batch = models.ForeignKey("imports.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    batch = models.ForeignKey(
+        "imports.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     request_id = models.CharField(max_length=64, blank=True)
     before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)

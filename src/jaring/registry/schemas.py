@@ -62,7 +62,9 @@ class PersonPage(Schema):
 
     items: list[PersonOut] = Field(..., description="The persons of this page.")
     count: int = Field(..., description="Number of matches, capped (see count_capped).")
-    count_capped: bool = Field(..., description="True when there are more matches than `count` (e.g. 10,000+).")
+    count_capped: bool = Field(
+        ..., description="True when there are more matches than `count` (e.g. 10,000+)."
+    )
     limit: int = Field(..., description="Page size used.")
     offset: int = Field(..., description="Offset used.")
 
@@ -76,19 +78,25 @@ class PersonIn(Schema):
     sex: SexCode = Field(..., description="L (male) or P (female); must agree with the NIK.")
     birth_date: dt.date | None = Field(None, description="Birth date; must agree with the NIK.")
     birth_place: str = Field("", max_length=100, description="Birth place.")
-    village_code: str = Field(..., max_length=13, description="Kemendagri code of a village inside your scope.")
+    village_code: str = Field(
+        ..., max_length=13, description="Kemendagri code of a village inside your scope."
+    )
     dusun: str = Field("", max_length=100, description="Dusun (hamlet).")
     rt: str = Field("", max_length=3, description="RT.")
     rw: str = Field("", max_length=3, description="RW.")
     address: str = Field("", max_length=300, description="Street address.")
-    phone: str = Field("", max_length=30, description="Phone number in any usual Indonesian form; stored as E.164.")
+    phone: str = Field(
+        "", max_length=30, description="Phone number in any usual Indonesian form; stored as E.164."
+    )
     latitude: float | None = Field(None, ge=-90, le=90, description="GPS latitude (WGS84).")
     longitude: float | None = Field(None, ge=-180, le=180, description="GPS longitude (WGS84).")
     occupation: str | None = Field(None, max_length=60, description="Occupation category slug.")
     occupation_text: str = Field("", max_length=200, description="Occupation as written.")
     kbji_code: str = Field("", max_length=5, description="KBJI 2014 code.")
     employment_status: EmploymentCode = Field("", description="Sakernas employment status code.")
-    monthly_income: int | None = Field(None, ge=0, le=10**12, description="Declared monthly income in Rupiah.")
+    monthly_income: int | None = Field(
+        None, ge=0, le=10**12, description="Declared monthly income in Rupiah."
+    )
     dependants: int | None = Field(None, ge=0, le=100, description="Number of dependants.")
     has_disability: bool = Field(False, description="Whether the person has a disability.")
     is_household_head: bool = Field(False, description="Whether the person heads the household.")
@@ -107,7 +115,9 @@ class PersonPatch(Schema):
     sex: SexCode | None = Field(None, description="L or P.")
     birth_date: dt.date | None = Field(None, description="Birth date.")
     birth_place: str | None = Field(None, max_length=100, description="Birth place.")
-    village_code: str | None = Field(None, max_length=13, description="Kemendagri code of a village in your scope.")
+    village_code: str | None = Field(
+        None, max_length=13, description="Kemendagri code of a village in your scope."
+    )
     dusun: str | None = Field(None, max_length=100, description="Dusun.")
     rt: str | None = Field(None, max_length=3, description="RT.")
     rw: str | None = Field(None, max_length=3, description="RW.")
@@ -119,7 +129,9 @@ class PersonPatch(Schema):
     occupation_text: str | None = Field(None, max_length=200, description="Occupation as written.")
     kbji_code: str | None = Field(None, max_length=5, description="KBJI 2014 code.")
     employment_status: EmploymentCode | None = Field(None, description="Sakernas employment status code.")
-    monthly_income: int | None = Field(None, ge=0, le=10**12, description="Declared monthly income in Rupiah.")
+    monthly_income: int | None = Field(
+        None, ge=0, le=10**12, description="Declared monthly income in Rupiah."
+    )
     dependants: int | None = Field(None, ge=0, le=100, description="Number of dependants.")
     has_disability: bool | None = Field(None, description="Disability.")
     is_household_head: bool | None = Field(None, description="Head of household.")
@@ -147,4 +159,6 @@ class ErrorOut(Schema):
     code: str = Field("", description="Machine-readable code.")
     message_id: str = Field("", description="Message in Indonesian.")
     message_en: str = Field("", description="Message in English.")
-    errors: list[dict[str, str]] = Field(default_factory=list, description="Field errors: field, code, messages.")
+    errors: list[dict[str, str]] = Field(
+        default_factory=list, description="Field errors: field, code, messages."
+    )

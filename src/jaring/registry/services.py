@@ -19,15 +19,36 @@ from jaring.registry.models import ChangeAction, ChangeVia, Person, PersonChange
 
 # Fields a caller may set on a person (``village`` and ``occupation`` are model instances).
 WRITABLE_FIELDS = [
-    "nik", "kk", "full_name", "sex", "birth_date", "birth_place", "village", "dusun", "rt", "rw", "address",
-    "phone", "latitude", "longitude", "occupation", "occupation_text", "kbji_code", "employment_status",
-    "monthly_income", "dependants", "has_disability", "is_household_head", "bpjs_status", "bpjs_number",
+    "nik",
+    "kk",
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "village",
+    "dusun",
+    "rt",
+    "rw",
+    "address",
+    "phone",
+    "latitude",
+    "longitude",
+    "occupation",
+    "occupation_text",
+    "kbji_code",
+    "employment_status",
+    "monthly_income",
+    "dependants",
+    "has_disability",
+    "is_household_head",
+    "bpjs_status",
+    "bpjs_number",
     "is_synthetic",
 ]
 REQUIRED_FIELDS = ["nik", "full_name", "sex", "village"]
 
 
-class StaleVersion(Exception):  # noqa: N818 - the contract's name
+class StaleVersion(Exception):
     """The person changed since the caller read it (optimistic locking)."""
 
     def __init__(self, person_id: int, expected: int, current: int) -> None:
@@ -64,7 +85,7 @@ class FieldError:
 
 
 @dataclass
-class PersonInvalid(Exception):  # noqa: N818 - reads better at call sites
+class PersonInvalid(Exception):
     """The submitted person has errors (warnings alone never block a write)."""
 
     errors: list[FieldError] = field(default_factory=list)
@@ -123,7 +144,9 @@ def validate_person_data(data: dict[str, Any], *, exclude_person_id: int | None 
         record["village_code"] = village.code
         if data.get("occupation") is not None:
             record["occupation_id"] = data["occupation"].pk
-        errs, warns = _issues_to_errors(validate_records([record], village, exclude_person_id=exclude_person_id))
+        errs, warns = _issues_to_errors(
+            validate_records([record], village, exclude_person_id=exclude_person_id)
+        )
     else:
         errs, warns = _basic_checks(data, exclude_person_id)
     if errs:
@@ -131,7 +154,9 @@ def validate_person_data(data: dict[str, Any], *, exclude_person_id: int | None 
     return warns
 
 
-def _basic_checks(data: dict[str, Any], exclude_person_id: int | None) -> tuple[list[FieldError], list[FieldError]]:
+def _basic_checks(
+    data: dict[str, Any], exclude_person_id: int | None
+) -> tuple[list[FieldError], list[FieldError]]:
     """NIK validity, NIK/sex agreement and NIK uniqueness (used only without the import's validator)."""
     errors: list[FieldError] = []
     nik = str(data["nik"])
@@ -142,19 +167,28 @@ def _basic_checks(data: dict[str, Any], exclude_person_id: int | None) -> tuple[
         errors.append(FieldError("nik", "nik_invalid", "NIK tidak valid.", "NIK is not valid."))
     elif info.gender and data.get("sex") and info.gender != data["sex"]:
         errors.append(
-            FieldError("sex", "nik_sex_mismatch", "Jenis kelamin tidak cocok dengan NIK.", "Sex disagrees with the NIK.")
+            FieldError(
+                "sex",
+                "nik_sex_mismatch",
+                "Jenis kelamin tidak cocok dengan NIK.",
+                "Sex disagrees with the NIK.",
+            )
         )
     others = Person.objects.filter(nik=nik)
     if exclude_person_id is not None:
         others = others.exclude(pk=exclude_person_id)
     if others.exists():
         errors.append(
-            FieldError("nik", "nik_in_registry", "NIK sudah ada di registri.", "NIK is already in the registry.")
+            FieldError(
+                "nik", "nik_in_registry", "NIK sudah ada di registri.", "NIK is already in the registry."
+            )
         )
     return errors, []
 
 
-def _log(person: Person, action: str, *, actor: Any, via: str, request_id: str, before: Any, after: Any) -> None:
+def _log(
+    person: Person, action: str, *, actor: Any, via: str, request_id: str, before: Any, after: Any
+) -> None:
     PersonChange.objects.create(
         person_id=person.pk,
         nik=person.nik,
@@ -174,7 +208,9 @@ def _check_scope(actor: Any, village: Area | None) -> None:
         scope_for(actor).check_can_edit_in(village)
 
 
-def create_person(data: dict[str, Any], *, actor: Any, via: str = ChangeVia.WEB, request_id: str = "") -> Person:
+def create_person(
+    data: dict[str, Any], *, actor: Any, via: str = ChangeVia.WEB, request_id: str = ""
+) -> Person:
     """Validate and create a person, with a ``create`` entry in the change log (one transaction)."""
     clean = normalise_data(data)
     _check_scope(actor, clean.get("village"))
@@ -182,7 +218,15 @@ def create_person(data: dict[str, Any], *, actor: Any, via: str = ChangeVia.WEB,
     with transaction.atomic():
         person = Person(**clean)
         person.save()
-        _log(person, ChangeAction.CREATE, actor=actor, via=via, request_id=request_id, before=None, after=person.snapshot())
+        _log(
+            person,
+            ChangeAction.CREATE,
+            actor=actor,
+            via=via,
+            request_id=request_id,
+            before=None,
+            after=person.snapshot(),
+        )
     return person
 
 
@@ -215,7 +259,15 @@ def update_person(
         locked.version += 1
         locked.updated_at = timezone.now()
         locked.save()
-        _log(locked, ChangeAction.UPDATE, actor=actor, via=via, request_id=request_id, before=before, after=after)
+        _log(
+            locked,
+            ChangeAction.UPDATE,
+            actor=actor,
+            via=via,
+            request_id=request_id,
+            before=before,
+            after=after,
+        )
     return locked
 
 
@@ -233,7 +285,15 @@ def delete_person(
         locked = Person.objects.select_for_update().get(pk=person.pk)
         if expected_version is not None and locked.version != expected_version:
             raise StaleVersion(locked.pk, expected_version, locked.version)
-        _log(locked, ChangeAction.DELETE, actor=actor, via=via, request_id=request_id, before=locked.snapshot(), after=None)
+        _log(
+            locked,
+            ChangeAction.DELETE,
+            actor=actor,
+            via=via,
+            request_id=request_id,
+            before=locked.snapshot(),
+            after=None,
+        )
         locked.delete()
 
 

@@ -113,9 +113,30 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 _DETAIL_FIELDS = [
-    "kk", "sex", "birth_date", "birth_place", "dusun", "rt", "rw", "address", "phone", "latitude", "longitude",
-    "occupation_text", "kbji_code", "employment_status", "monthly_income", "dependants", "has_disability",
-    "is_household_head", "bpjs_status", "bpjs_number", "source_row", "version", "created_at", "updated_at",
+    "kk",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "dusun",
+    "rt",
+    "rw",
+    "address",
+    "phone",
+    "latitude",
+    "longitude",
+    "occupation_text",
+    "kbji_code",
+    "employment_status",
+    "monthly_income",
+    "dependants",
+    "has_disability",
+    "is_household_head",
+    "bpjs_status",
+    "bpjs_number",
+    "source_row",
+    "version",
+    "created_at",
+    "updated_at",
 ]
 
 
@@ -123,7 +144,7 @@ def _field_labels() -> dict[str, str]:
     labels = {}
     for name in AUDITED_FIELDS:
         field_name = name.removesuffix("_id")
-        labels[name] = str(Person._meta.get_field(field_name).verbose_name)
+        labels[name] = str(getattr(Person._meta.get_field(field_name), "verbose_name", field_name))
     return labels
 
 
@@ -182,7 +203,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("registry:detail", person_id=updated.pk)
-    return render(request, "registry/person_form.html", {"form": form, "person": person, "conflict": conflict})
+    return render(
+        request, "registry/person_form.html", {"form": form, "person": person, "conflict": conflict}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -199,11 +222,16 @@ def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
             version = 0
         try:
             services.delete_person(
-                person, actor=request.user, via=ChangeVia.WEB, request_id=getattr(request, "request_id", ""),
+                person,
+                actor=request.user,
+                via=ChangeVia.WEB,
+                request_id=getattr(request, "request_id", ""),
                 expected_version=version,
             )
         except services.StaleVersion:
-            messages.error(request, _("Someone else changed this person meanwhile; check the change before deleting."))
+            messages.error(
+                request, _("Someone else changed this person meanwhile; check the change before deleting.")
+            )
             return redirect("registry:detail", person_id=person.pk)
         messages.success(request, _("Person deleted."))
         return redirect("registry:list")

@@ -18,7 +18,10 @@ def neutralise_frame(df: pl.DataFrame) -> pl.DataFrame:
     """Neutralise every text column of a frame at once (vectorised)."""
     pattern = r"^[=+\-@\t\r]"
     return df.with_columns(
-        pl.when(pl.col(name).str.contains(pattern)).then(pl.lit("'") + pl.col(name)).otherwise(pl.col(name)).alias(name)
+        pl.when(pl.col(name).str.contains(pattern))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
         for name, dtype in df.schema.items()
         if dtype == pl.String
     )

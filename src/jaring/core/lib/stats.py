@@ -24,7 +24,13 @@ class Bar:
 def _bars(rows: list[dict[str, Any]], label: str, code: str) -> list[Bar]:
     top = max((r["n"] for r in rows), default=0) or 1
     return [
-        Bar(label=r[label] or "—", code=r[code] or "", count=r["n"], synthetic=r["syn"], width=round(100 * r["n"] / top, 1))
+        Bar(
+            label=r[label] or "—",
+            code=r[code] or "",
+            count=r["n"],
+            synthetic=r["syn"],
+            width=round(100 * r["n"] / top, 1),
+        )
         for r in rows
     ]
 
@@ -34,7 +40,9 @@ def dashboard_stats(scope: Scope) -> dict[str, Any]:
     qs = scope.persons_for_aggregates().order_by()
     syn = Count("id", filter=Q(is_synthetic=True))
     by_village = list(
-        qs.values("village__code", "village__name").annotate(n=Count("id"), syn=syn).order_by("-n", "village__code")
+        qs.values("village__code", "village__name")
+        .annotate(n=Count("id"), syn=syn)
+        .order_by("-n", "village__code")
     )
     by_occupation = list(
         qs.values("occupation__slug", "occupation__name").annotate(n=Count("id"), syn=syn).order_by("-n")

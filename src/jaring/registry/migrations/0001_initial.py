@@ -8,95 +8,261 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
-        ('imports', '0001_initial'),
+        ("geo", "0001_initial"),
+        ("imports", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OccupationCategory',
+            name="OccupationCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=120, verbose_name='name (Indonesian)')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('kbji_major', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='KBJI 2014 major group')),
-                ('is_local', models.BooleanField(default=False, verbose_name='local programme category')),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Free-text spellings the import reads as this category.', verbose_name='aliases')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=120, verbose_name="name (Indonesian)")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                (
+                    "kbji_major",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="KBJI 2014 major group"
+                    ),
+                ),
+                ("is_local", models.BooleanField(default=False, verbose_name="local programme category")),
+                (
+                    "aliases",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Free-text spellings the import reads as this category.",
+                        verbose_name="aliases",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'occupation category',
-                'verbose_name_plural': 'occupation categories',
-                'ordering': ['is_local', 'kbji_major', 'slug'],
+                "verbose_name": "occupation category",
+                "verbose_name_plural": "occupation categories",
+                "ordering": ["is_local", "kbji_major", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='PersonChange',
+            name="PersonChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person_id', models.BigIntegerField(db_index=True)),
-                ('nik', models.CharField(db_index=True, max_length=16)),
-                ('action', models.CharField(choices=[('create', 'Created'), ('update', 'Updated'), ('merge', 'Merged'), ('delete', 'Deleted')], max_length=10)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('via', models.CharField(choices=[('web', 'Web'), ('api', 'API'), ('cli', 'Command line'), ('import', 'Import'), ('system', 'System')], default='system', max_length=10)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('before', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True)),
-                ('after', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.batch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("person_id", models.BigIntegerField(db_index=True)),
+                ("nik", models.CharField(db_index=True, max_length=16)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Created"),
+                            ("update", "Updated"),
+                            ("merge", "Merged"),
+                            ("delete", "Deleted"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web"),
+                            ("api", "API"),
+                            ("cli", "Command line"),
+                            ("import", "Import"),
+                            ("system", "System"),
+                        ],
+                        default="system",
+                        max_length=10,
+                    ),
+                ),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "before",
+                    models.JSONField(
+                        blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True
+                    ),
+                ),
+                (
+                    "after",
+                    models.JSONField(
+                        blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="imports.batch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person change',
-                'verbose_name_plural': 'person changes',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "person change",
+                "verbose_name_plural": "person changes",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nik', models.CharField(max_length=16, unique=True, verbose_name='NIK')),
-                ('kk', models.CharField(blank=True, db_index=True, max_length=16, verbose_name='KK number')),
-                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('name_search', models.CharField(db_index=True, default='', editable=False, max_length=200)),
-                ('sex', models.CharField(choices=[('L', 'Male (L)'), ('P', 'Female (P)')], max_length=1, verbose_name='sex')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='birth date')),
-                ('birth_place', models.CharField(blank=True, max_length=100, verbose_name='birth place')),
-                ('dusun', models.CharField(blank=True, max_length=100, verbose_name='dusun')),
-                ('rt', models.CharField(blank=True, max_length=3, verbose_name='RT')),
-                ('rw', models.CharField(blank=True, max_length=3, verbose_name='RW')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=16, verbose_name='phone (E.164)')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('occupation_text', models.CharField(blank=True, max_length=200, verbose_name='occupation as written')),
-                ('kbji_code', models.CharField(blank=True, max_length=5, verbose_name='KBJI code')),
-                ('employment_status', models.CharField(blank=True, choices=[('own_account', 'Own-account worker'), ('employer_temporary', 'Employer with temporary/unpaid help'), ('employer_permanent', 'Employer with permanent workers'), ('employee', 'Employee'), ('casual_agriculture', 'Casual worker in agriculture'), ('casual_non_agriculture', 'Casual worker outside agriculture'), ('unpaid_family', 'Unpaid family worker')], max_length=30, verbose_name='employment status')),
-                ('monthly_income', models.BigIntegerField(blank=True, null=True, verbose_name='declared monthly income (Rp)')),
-                ('dependants', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='dependants')),
-                ('has_disability', models.BooleanField(default=False, verbose_name='disability')),
-                ('is_household_head', models.BooleanField(default=False, verbose_name='head of household')),
-                ('bpjs_status', models.CharField(choices=[('none', 'Not a member'), ('active', 'Active member'), ('lapsed', 'Lapsed member')], default='none', max_length=10, verbose_name='BPJS Ketenagakerjaan status')),
-                ('bpjs_number', models.CharField(blank=True, max_length=20, verbose_name='BPJS membership number')),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True, verbose_name='row in the batch file')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='synthetic (demo/test data)')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='persons', to='imports.batch', verbose_name='import batch')),
-                ('occupation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='registry.occupationcategory', verbose_name='occupation category')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='geo.area', verbose_name='village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nik", models.CharField(max_length=16, unique=True, verbose_name="NIK")),
+                ("kk", models.CharField(blank=True, db_index=True, max_length=16, verbose_name="KK number")),
+                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
+                ("name_search", models.CharField(db_index=True, default="", editable=False, max_length=200)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("L", "Male (L)"), ("P", "Female (P)")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="birth date")),
+                ("birth_place", models.CharField(blank=True, max_length=100, verbose_name="birth place")),
+                ("dusun", models.CharField(blank=True, max_length=100, verbose_name="dusun")),
+                ("rt", models.CharField(blank=True, max_length=3, verbose_name="RT")),
+                ("rw", models.CharField(blank=True, max_length=3, verbose_name="RW")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=16, verbose_name="phone (E.164)")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                (
+                    "occupation_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="occupation as written"),
+                ),
+                ("kbji_code", models.CharField(blank=True, max_length=5, verbose_name="KBJI code")),
+                (
+                    "employment_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("own_account", "Own-account worker"),
+                            ("employer_temporary", "Employer with temporary/unpaid help"),
+                            ("employer_permanent", "Employer with permanent workers"),
+                            ("employee", "Employee"),
+                            ("casual_agriculture", "Casual worker in agriculture"),
+                            ("casual_non_agriculture", "Casual worker outside agriculture"),
+                            ("unpaid_family", "Unpaid family worker"),
+                        ],
+                        max_length=30,
+                        verbose_name="employment status",
+                    ),
+                ),
+                (
+                    "monthly_income",
+                    models.BigIntegerField(
+                        blank=True, null=True, verbose_name="declared monthly income (Rp)"
+                    ),
+                ),
+                (
+                    "dependants",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="dependants"),
+                ),
+                ("has_disability", models.BooleanField(default=False, verbose_name="disability")),
+                ("is_household_head", models.BooleanField(default=False, verbose_name="head of household")),
+                (
+                    "bpjs_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "Not a member"),
+                            ("active", "Active member"),
+                            ("lapsed", "Lapsed member"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="BPJS Ketenagakerjaan status",
+                    ),
+                ),
+                (
+                    "bpjs_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="BPJS membership number"),
+                ),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="row in the batch file"),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(default=False, verbose_name="synthetic (demo/test data)"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="updated"),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="persons",
+                        to="imports.batch",
+                        verbose_name="import batch",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="persons",
+                        to="registry.occupationcategory",
+                        verbose_name="occupation category",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="persons",
+                        to="geo.area",
+                        verbose_name="village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'persons',
-                'ordering': ['full_name', 'id'],
-                'indexes': [models.Index(fields=['village', 'occupation'], name='person_village_occ')],
+                "verbose_name": "person",
+                "verbose_name_plural": "persons",
+                "ordering": ["full_name", "id"],
+                "indexes": [models.Index(fields=["village", "occupation"], name="person_village_occ")],
             },
         ),
     ]

@@ -7,7 +7,14 @@ def seed(apps, schema_editor):
     OccupationCategory = apps.get_model("registry", "OccupationCategory")
     for slug, name, name_en, kbji, is_local, aliases in OCCUPATIONS:
         OccupationCategory.objects.update_or_create(
-            slug=slug, defaults={"name": name, "name_en": name_en, "kbji_major": kbji, "is_local": is_local, "aliases": aliases}
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "kbji_major": kbji,
+                "is_local": is_local,
+                "aliases": aliases,
+            },
         )
 
 

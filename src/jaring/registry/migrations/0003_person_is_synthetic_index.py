@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_seed_occupations'),
+        ("registry", "0002_seed_occupations"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='is_synthetic',
-            field=models.BooleanField(db_index=True, default=False, verbose_name='synthetic (demo/test data)'),
+            model_name="person",
+            name="is_synthetic",
+            field=models.BooleanField(
+                db_index=True, default=False, verbose_name="synthetic (demo/test data)"
+            ),
         ),
     ]
