@@ -27,7 +27,8 @@ def main() -> int:
         started = time.perf_counter()
         subprocess.run(
             [str(jaring), "synth", "--people", str(args.people), "--regency", args.regency, "--out", str(out),
-             "--truth", str(Path(tmp) / "truth.csv"), "--noise", args.noise, "--dup-rate", args.dup_rate, "--seed", "1"],
+             "--truth", str(Path(tmp) / "truth.csv"), "--noise", args.noise, "--dup-rate", args.dup_rate,
+             "--seed", "1"],
             check=True, env=env, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wall = time.perf_counter() - started
@@ -35,7 +36,10 @@ def main() -> int:
         with out.open("rb") as fh:
             rows = sum(1 for _ in fh) - 1
         size_mb = out.stat().st_size / 1e6
-    print(f"synth: {rows:,} rows ({args.people:,} persons, noise {args.noise}, dup-rate {args.dup_rate}), CSV {size_mb:.0f} MB")
+    print(
+        f"synth: {rows:,} rows ({args.people:,} persons, noise {args.noise}, dup-rate {args.dup_rate}),"
+        f" CSV {size_mb:.0f} MB"
+    )
     print(f"wall {wall:.1f} s, {rows / wall:,.0f} rows/s, peak RSS {rss_mb:,.0f} MB (goal: < 60 s)")
     return 0 if wall < 60 else 1
 

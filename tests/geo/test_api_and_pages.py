@@ -17,9 +17,13 @@ from jaring.registry.models import Person
 
 def _person(village: Area, i: int) -> Person:
     return Person.objects.create(
-        nik=f"35251001019{i:05d}"[:16], full_name=f"Warga {i}", sex="L", birth_date=dt.date(1990, 1, 1), village=village,
+        nik=f"35251001019{i:05d}"[:16],
+        full_name=f"Warga {i}",
+        sex="L",
+        birth_date=dt.date(1990, 1, 1),
+        village=village,
         is_synthetic=True,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -47,7 +51,9 @@ def test_a_reviewer_lists_manyar_villages_by_parent_and_name(reviewer_client: Cl
     assert r.status_code == 200
     body = r.json()
     assert body["count"] == 23
-    assert {"code": "35.25.10.2010", "name": "Leran"}.items() <= body["items"][[i["code"] for i in body["items"]].index("35.25.10.2010")].items()
+    assert {"code": "35.25.10.2010", "name": "Leran"}.items() <= body["items"][
+        [i["code"] for i in body["items"]].index("35.25.10.2010")
+    ].items()
     r = reviewer_client.get("/api/v1/areas", {"q": "leran", "level": 4})
     assert [i["code"] for i in r.json()["items"]] == ["35.25.10.2010"]
 
@@ -70,7 +76,9 @@ def test_geojson_counts_are_exact_for_a_reviewer(reviewer_client: Client, regist
     assert _workers(reviewer_client.get("/api/v1/areas/35.25/geojson").json())["35.25.10"] == 10
 
 
-def test_a_sponsor_sees_small_counts_suppressed_and_no_person(sponsor_client: Client, registry: World) -> None:
+def test_a_sponsor_sees_small_counts_suppressed_and_no_person(
+    sponsor_client: Client, registry: World
+) -> None:
     fc = sponsor_client.get("/api/v1/areas/35.25.10/geojson").json()
     workers = _workers(fc)
     assert workers["35.25.10.2010"] == "<5"

@@ -28,7 +28,11 @@ def _geojson(path: Path, features: list[tuple[dict[str, Any], Any]]) -> Path:
             {
                 "type": "FeatureCollection",
                 "features": [
-                    {"type": "Feature", "properties": props, "geometry": mapping(g) if g is not None else None}
+                    {
+                        "type": "Feature",
+                        "properties": props,
+                        "geometry": mapping(g) if g is not None else None,
+                    }
                     for props, g in features
                 ],
             }
@@ -37,7 +41,9 @@ def _geojson(path: Path, features: list[tuple[dict[str, Any], Any]]) -> Path:
     return path
 
 
-def _gpkg(path: Path, codes: list[str], geoms: list[Any], crs: str = "EPSG:4326", field: str = "KDEPUM") -> Path:
+def _gpkg(
+    path: Path, codes: list[str], geoms: list[Any], crs: str = "EPSG:4326", field: str = "KDEPUM"
+) -> Path:
     write(
         str(path),
         geometry=np.array([shapely.to_wkb(g) for g in geoms], dtype=object),
@@ -51,8 +57,12 @@ def _gpkg(path: Path, codes: list[str], geoms: list[Any], crs: str = "EPSG:4326"
     return path
 
 
-def test_it_imports_geojson_with_dotless_codes_and_stores_a_centroid_inside(world: World, tmp_path: Path) -> None:
-    path = _geojson(tmp_path / "b.geojson", [({"kode": "3525102010"}, LERAN_BOX), ({"kode": "35.25.10.2004"}, GUMENO_BOX)])
+def test_it_imports_geojson_with_dotless_codes_and_stores_a_centroid_inside(
+    world: World, tmp_path: Path
+) -> None:
+    path = _geojson(
+        tmp_path / "b.geojson", [({"kode": "3525102010"}, LERAN_BOX), ({"kode": "35.25.10.2004"}, GUMENO_BOX)]
+    )
     result = import_boundaries(path, code_field="kode", source="BIG test")
     assert result.updated == 2
     leran = Area.objects.get(code="35.25.10.2010")
@@ -96,7 +106,11 @@ def test_it_reads_a_shapefile(world: World, tmp_path: Path) -> None:
 def test_unknown_codes_are_listed_and_nothing_is_written(world: World, tmp_path: Path) -> None:
     path = _geojson(
         tmp_path / "b.geojson",
-        [({"kode": "3525102010"}, LERAN_BOX), ({"kode": "3525109999"}, GUMENO_BOX), ({"kode": "99"}, GUMENO_BOX)],
+        [
+            ({"kode": "3525102010"}, LERAN_BOX),
+            ({"kode": "3525109999"}, GUMENO_BOX),
+            ({"kode": "99"}, GUMENO_BOX),
+        ],
     )
     with pytest.raises(BoundaryError) as exc:
         import_boundaries(path, code_field="kode")
@@ -106,7 +120,9 @@ def test_unknown_codes_are_listed_and_nothing_is_written(world: World, tmp_path:
 
 
 def test_bad_geometry_is_refused_and_nothing_is_written(world: World, tmp_path: Path) -> None:
-    path = _geojson(tmp_path / "b.geojson", [({"kode": "3525102010"}, LERAN_BOX), ({"kode": "3525102004"}, None)])
+    path = _geojson(
+        tmp_path / "b.geojson", [({"kode": "3525102010"}, LERAN_BOX), ({"kode": "3525102004"}, None)]
+    )
     with pytest.raises(BoundaryError, match="Empty or invalid geometry"):
         import_boundaries(path, code_field="kode")
     assert not Area.objects.filter(boundary__isnull=False).exists()

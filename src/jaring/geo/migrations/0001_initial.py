@@ -5,33 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=13, unique=True, verbose_name='Kemendagri code')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Province'), (2, 'Regency/city'), (3, 'District'), (4, 'Village')], db_index=True, verbose_name='level')),
-                ('kind', models.CharField(blank=True, help_text='provinsi, kabupaten, kota, kecamatan, desa, kelurahan', max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('bps_code', models.CharField(blank=True, db_index=True, max_length=10, verbose_name='BPS code')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='boundary (GeoJSON geometry, WGS84)')),
-                ('boundary_source', models.CharField(blank=True, max_length=200, verbose_name='boundary source')),
-                ('boundary_approximate', models.BooleanField(default=False, help_text='Generated, not surveyed: shown as approximate.', verbose_name='approximate boundary')),
-                ('centroid_lat', models.FloatField(blank=True, null=True, verbose_name='centroid latitude')),
-                ('centroid_lon', models.FloatField(blank=True, null=True, verbose_name='centroid longitude')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='geo.area', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=13, unique=True, verbose_name="Kemendagri code")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Province"), (2, "Regency/city"), (3, "District"), (4, "Village")],
+                        db_index=True,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        help_text="provinsi, kabupaten, kota, kecamatan, desa, kelurahan",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "bps_code",
+                    models.CharField(blank=True, db_index=True, max_length=10, verbose_name="BPS code"),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="boundary (GeoJSON geometry, WGS84)"
+                    ),
+                ),
+                (
+                    "boundary_source",
+                    models.CharField(blank=True, max_length=200, verbose_name="boundary source"),
+                ),
+                (
+                    "boundary_approximate",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Generated, not surveyed: shown as approximate.",
+                        verbose_name="approximate boundary",
+                    ),
+                ),
+                ("centroid_lat", models.FloatField(blank=True, null=True, verbose_name="centroid latitude")),
+                ("centroid_lon", models.FloatField(blank=True, null=True, verbose_name="centroid longitude")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="geo.area",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'area',
-                'verbose_name_plural': 'areas',
-                'ordering': ['code'],
+                "verbose_name": "area",
+                "verbose_name_plural": "areas",
+                "ordering": ["code"],
             },
         ),
     ]

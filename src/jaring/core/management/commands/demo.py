@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from jaring.synth import demo
 from jaring.registry.models import Person
+from jaring.synth import demo
 
 
 class Command(BaseCommand):
@@ -38,7 +38,9 @@ class Command(BaseCommand):
         leran = Person.objects.filter(village__code=demo.LERAN).count()
         committed = sum(f.batch.rows_committed for f in report.files if f.batch is not None)
         self.stdout.write("")
-        self.stdout.write(self.style.WARNING("SINTETIS / SYNTHETIC DATA: every worker in this demo is made up."))
+        self.stdout.write(
+            self.style.WARNING("SINTETIS / SYNTHETIC DATA: every worker in this demo is made up.")
+        )
         self.stdout.write(
             f"{len(report.files)} import batches ({committed} rows committed by this run); "
             f"registry: {total} persons ({synthetic} synthetic), {leran} in Desa Leran; "

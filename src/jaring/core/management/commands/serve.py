@@ -15,7 +15,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve Jaring (Django's server, static files through WhiteNoise) with a django-tasks database worker."
+    help = (
+        "Serve Jaring (Django's server, static files through WhiteNoise) with a django-tasks database worker."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port to listen on.")
@@ -32,8 +34,10 @@ class Command(BaseCommand):
             self.stdout.write(logins_text(f"http://{host}/"))
         worker: subprocess.Popen[bytes] | None = None
         if not options["no_worker"]:
-            env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "jaring.settings"))
-            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            env = dict(
+                os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "jaring.settings")
+            )
+            worker = subprocess.Popen(
                 [sys.executable, "-m", "jaring.cli", "db_worker", "--no-reload", "--queue-name", "*"], env=env
             )
             self.stdout.write(f"Background worker started (pid {worker.pid})")

@@ -17,24 +17,34 @@ from jaring.synth.writer import write_rows, write_truth
 
 
 class Command(BaseCommand):
-    help = "Generate a SYNTHETIC village spreadsheet of vulnerable workers (CSV or XLSX) and its ground truth."
+    help = (
+        "Generate a SYNTHETIC village spreadsheet of vulnerable workers (CSV or XLSX) and its ground truth."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--people", type=int, required=True, help="Number of distinct (true) persons.")
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--village", help="Kemendagri village code, e.g. 35.25.10.2010.")
         where.add_argument("--regency", help="Kemendagri regency (or district) code, e.g. 35.25.")
-        parser.add_argument("--out", type=Path, required=True, help="Output file (suggested: put SINTETIS in its name).")
-        parser.add_argument("--format", choices=["csv", "xlsx"], help="Default: from the file extension, else csv.")
-        parser.add_argument("--truth", type=Path, help="Write the ground truth (row → true person) to this CSV.")
-        parser.add_argument("--dup-rate", type=float, default=0.0, help="Share of extra rows repeating a person (0–1).")
+        parser.add_argument(
+            "--out", type=Path, required=True, help="Output file (suggested: put SINTETIS in its name)."
+        )
+        parser.add_argument(
+            "--format", choices=["csv", "xlsx"], help="Default: from the file extension, else csv."
+        )
+        parser.add_argument(
+            "--truth", type=Path, help="Write the ground truth (row → true person) to this CSV."
+        )
+        parser.add_argument(
+            "--dup-rate", type=float, default=0.0, help="Share of extra rows repeating a person (0–1)."
+        )
         parser.add_argument("--noise", type=float, default=0.0, help="Rate of mess per row and kind (0–1).")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--occupation-mix", default="gresik", choices=list(MIXES))
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        code = options.get("village") or options.get("regency")
+        code: str = options.get("village") or options["regency"]
         if options["people"] < 1:
             raise CommandError("--people must be at least 1")
         for name in ("dup_rate", "noise"):
@@ -58,6 +68,6 @@ class Command(BaseCommand):
             files.append(write_truth(result.truth, options["truth"]))
         elapsed = time.monotonic() - started
         self.stdout.write(
-            f"SINTETIS / SYNTHETIC: {result.rows.height:,} rows ({opts.people:,} persons) in {elapsed:.1f} s → "
+            f"SINTETIS / SYNTHETIC: {result.rows.height:,} rows ({opts.people:,} persons), {elapsed:.1f} s: "
             + ", ".join(str(f) for f in files)
         )

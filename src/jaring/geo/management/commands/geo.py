@@ -35,12 +35,18 @@ class Command(BaseCommand):
         bnd.add_argument("--source", default="", help="Where the shapes come from (stored with them).")
         bnd.add_argument("--approximate", action="store_true", help="Mark the shapes as approximate.")
         bnd.add_argument(
-            "--dissolve", action="store_true", help="Also give parents (district, regency) the union of their children."
+            "--dissolve",
+            action="store_true",
+            help="Also give parents (district, regency) the union of their children.",
         )
-        apx = sub.add_parser("approximate", help="Generate approximate village shapes (demo) and optionally load them.")
+        apx = sub.add_parser(
+            "approximate", help="Generate approximate village shapes (demo) and optionally load them."
+        )
         apx.add_argument("--regency", default="35.25")
         apx.add_argument("--out", type=Path, required=True)
-        apx.add_argument("--load", action="store_true", help="Import the written file as approximate boundaries.")
+        apx.add_argument(
+            "--load", action="store_true", help="Import the written file as approximate boundaries."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -49,7 +55,9 @@ class Command(BaseCommand):
             if action == "load":
                 prefix = options.get("code") or options.get("province")
                 created, updated = load_areas(prefix, progress=_progress)
-                self.stdout.write(f"{created} areas created, {updated} updated ({time.monotonic() - started:.1f} s)")
+                self.stdout.write(
+                    f"{created} areas created, {updated} updated ({time.monotonic() - started:.1f} s)"
+                )
             elif action == "boundaries":
                 result = import_boundaries(
                     options["file"],
@@ -68,7 +76,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"approximate shapes written to {path}")
                 if options.get("load"):
                     result = import_boundaries(
-                        path, code_field="kode", source=APPROXIMATE_SOURCE, approximate=True, dissolve_parents=True
+                        path,
+                        code_field="kode",
+                        source=APPROXIMATE_SOURCE,
+                        approximate=True,
+                        dissolve_parents=True,
                     )
                     self.stdout.write(f"{result.updated} approximate boundaries stored")
         except BoundaryError as exc:
