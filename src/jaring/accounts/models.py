@@ -127,7 +127,7 @@ class ApiToken(models.Model):
     def authenticate(cls, key: str) -> ApiToken | None:
         """The live token for a plain key, or None."""
         found = list(
-            cls.objects.select_related("user")
+            cls.objects.select_related("user", "user__profile", "user__profile__area")
             .filter(key_hash=cls.hash_key(key), revoked=False)
             .order_by()[:1]
         )

@@ -160,8 +160,15 @@ def scope_for(user: Any) -> Scope:
     else:
         from jaring.accounts.models import Profile
 
-        # One query for profile and area; cached on the user object for the rest of the request.
-        row = Profile.objects.filter(user_id=user.pk).values_list("role", "area__code").first()
+        fields_cache = getattr(getattr(user, "_state", None), "fields_cache", {})
+        if "profile" in fields_cache:
+            # Already fetched with the user (the API token lookup joins it): no query at all.
+            profile = fields_cache["profile"]
+            area = profile.area if profile is not None and profile.area_id else None
+            row = (profile.role, area.code if area else None) if profile is not None else None
+        else:
+            # One query for profile and area; cached on the user object for the rest of the request.
+            row = Profile.objects.filter(user_id=user.pk).values_list("role", "area__code").first()
         scope = (
             Scope(user=user, role=row[0], area_code=row[1])
             if row
