@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -30,8 +33,16 @@ def steward_token(world: Any, data_steward: Any) -> str:
 
 
 @pytest.fixture
-def api_schema(steward_token: str) -> Any:
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+def api_schema(steward_token: str) -> Iterator[Any]:
+    # The real WSGI handler closes "old" connections after each request, which on PostgreSQL closes the
+    # test's transaction; Django's own test client switches this off the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_no_api_operation_answers_with_a_server_error(api_schema: Any, steward_token: str) -> None:
