@@ -14,6 +14,17 @@ from jaring.geo.models import Area
 router = Router(tags=["areas"])
 
 
+class AreaPagination(LimitOffsetPagination):
+    """Limit/offset with bounds, so a huge value is a 422, not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=1_000_000)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=1000, **kwargs)
+
+
 class AreaOut(Schema):
     code: str
     name: str
@@ -64,7 +75,7 @@ def _area_or_404(request: HttpRequest, code: str) -> Area:
 
 
 @router.get("", response=list[AreaOut], summary="List areas within your scope")
-@paginate(LimitOffsetPagination)
+@paginate(AreaPagination)
 def list_areas(request: HttpRequest, filters: Query[AreaFilter]) -> Any:
     return services.search_areas(
         scope_for(request.user), level=filters.level, parent=filters.parent, q=filters.q
@@ -77,7 +88,7 @@ def get_area(request: HttpRequest, code: str) -> Area:
 
 
 @router.get("/{code}/children", response=list[AreaOut], summary="The direct children of an area")
-@paginate(LimitOffsetPagination)
+@paginate(AreaPagination)
 def list_children(request: HttpRequest, code: str) -> Any:
     area = _area_or_404(request, code)
     return services.scoped_children(scope_for(request.user), area)
