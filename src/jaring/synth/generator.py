@@ -255,8 +255,9 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
                     "household": household.astype(np.int64),
                     "is_head": first,
                     "occ": occ.astype(np.int64),
-                    "lat": lat[household] + np.where(first, 0.0, rng.normal(0, 0.00005, n)),
-                    "lon": lon[household] + np.where(first, 0.0, rng.normal(0, 0.00005, n)),
+                    # A household's members share its house point (which lies inside the village).
+                    "lat": lat[household],
+                    "lon": lon[household],
                     "dusun": np.array(dusun_names[:n_dusun], dtype=object)[hh_dusun[household]].astype(str),
                     "rt_n": hh_rt[household],
                     "rw_n": hh_rw[household],

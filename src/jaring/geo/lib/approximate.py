@@ -55,7 +55,7 @@ GRESIK_COASTAL_DISTRICTS = {
     "Tambak",
 }
 
-VILLAGE_SPACING = 0.0105  # degrees (~1.2 km) between neighbouring village centroids
+VILLAGE_SPACING = 0.0135  # degrees (~1.5 km) between neighbouring village centroids
 
 
 @dataclass
