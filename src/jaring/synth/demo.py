@@ -143,10 +143,11 @@ def run_demo(
 
 def logins_text(base_url: str = "http://127.0.0.1:8000/") -> str:
     """The demo logins, one per role, with the shared demo password."""
+    from jaring.accounts.models import Role
     from jaring.core.world import DEMO_PASSWORD
 
     lines = [f"Open {base_url} and log in as one of (password: {DEMO_PASSWORD}):"]
     for username, first_name, role, _org, area in USERS:
-        lines.append(f"  {username:<20} {role:<18} {first_name} ({area})")
-    lines.append(f"  {'admin':<20} {'superuser':<18} Django admin")
+        lines.append(f"  {username:<20} {Role(role).label!s:<30} {first_name} ({area})")
+    lines.append(f"  {'admin':<20} {'superuser':<30} Django admin")
     return "\n".join(lines)

@@ -32,6 +32,12 @@ class Command(BaseCommand):
 
             host = addr if ":" in addr else f"127.0.0.1:{addr}"
             self.stdout.write(logins_text(f"http://{host}/"))
+            from jaring.registry.models import Person
+
+            if Person.objects.filter(is_synthetic=True).exists():
+                self.stdout.write(
+                    self.style.WARNING("SINTETIS / SYNTHETIC DATA: the demo's workers are made up.")
+                )
         worker: subprocess.Popen[bytes] | None = None
         if not options["no_worker"]:
             env = dict(
