@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # Listed so the API docs page serves Swagger UI from the package's static files, not from a CDN.
+    "ninja",
     "jaring.core",
     "jaring.geo",
     "jaring.accounts",

@@ -203,3 +203,10 @@ def test_the_openapi_document_describes_every_person_field(world) -> None:
     doc = json.loads(Client().get("/api/v1/openapi.json").content)
     person = doc["components"]["schemas"]["PersonOut"]["properties"]
     assert all(prop.get("description") for prop in person.values())
+
+
+def test_the_api_docs_page_loads_nothing_from_a_cdn(world) -> None:
+    page = Client().get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page
+    assert "unpkg" not in page

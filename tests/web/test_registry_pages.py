@@ -264,3 +264,12 @@ def test_a_superuser_sees_every_page(world, people) -> None:
     client.force_login(world.users["admin"])
     for url in ["/", "/persons/", f"/persons/{people[1].pk}/", "/persons/households/", "/admin/"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_pages_load_no_asset_from_another_site(leran_client, anonymous_client, people) -> None:
+    import re
+
+    pages = [leran_client.get(u).content.decode() for u in ["/", "/persons/", f"/persons/{people[0].pk}/"]]
+    pages.append(anonymous_client.get("/login/").content.decode())
+    for page in pages:
+        assert not re.findall(r"(?:src|href)=\"(?:https?:)?//", page)
