@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -17,6 +21,17 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 
 @register.simple_tag
 def field_display(person: Any, name: str) -> Any:
-    """A field's display value (choice label for choice fields)."""
+    """A field's value as a reader wants it: choice labels, Yes/No, local times, a dash for nothing."""
     getter = getattr(person, f"get_{name}_display", None)
-    return getter() if callable(getter) else getattr(person, name)
+    value = getter() if callable(getter) else getattr(person, name)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "Y-m-d")
+    if isinstance(value, int) and name == "monthly_income":
+        return "Rp " + number_format(value, force_grouping=True)
+    return value
