@@ -661,8 +661,8 @@ def render_rows(
         pl.col("disability").replace_strict(yes_no, return_dtype=pl.String).alias("Disabilitas"),
         pl.col("is_head").replace_strict(yes_no, return_dtype=pl.String).alias("Kepala Keluarga"),
         blank(phone_out, 4).alias("No HP"),
-        pl.col("lat").round(6).cast(pl.String).alias("Latitude"),
-        pl.col("lon").round(6).cast(pl.String).alias("Longitude"),
+        pl.col("lat").fill_nan(None).round(6).cast(pl.String).alias("Latitude"),
+        pl.col("lon").fill_nan(None).round(6).cast(pl.String).alias("Longitude"),
         pl.col("bpjs_status").alias("Status BPJS"),
         pl.col("bpjs_number").alias("No BPJS"),
     ]
