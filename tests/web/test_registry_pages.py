@@ -273,3 +273,21 @@ def test_pages_load_no_asset_from_another_site(leran_client, anonymous_client, p
     pages.append(anonymous_client.get("/login/").content.decode())
     for page in pages:
         assert not re.findall(r"(?:src|href)=\"(?:https?:)?//", page)
+
+
+def test_regency_wide_browsing_never_leaves_the_regency(
+    world, steward_client, reviewer_client, people
+) -> None:
+    from jaring.geo.models import Area
+    from tests.api.conftest import token_client
+
+    surabaya = Area.objects.create(code="35.78.01.1001", level=4, kind="kelurahan", name="Luar Gresik")
+    outsider = make_person(surabaya, "Orang Luar Gresik", nik="3578011203850001")
+    for client in (steward_client, reviewer_client):
+        for url in ["/persons/", "/persons/?bpjs_status=none", "/persons/export.csv"]:
+            body = client.get(url).content.decode("utf-8-sig")
+            assert "Budi Gumenoputra" in body and "Siti Leranwati" in body, url
+            assert outsider.full_name not in body, url
+    api = token_client(world.users["bps.reviewer"]).get("/api/v1/persons").json()
+    assert {p["full_name"] for p in api["items"]} == {"Budi Gumenoputra", "Siti Leranwati"}
+    assert token_client(world.users["bps.reviewer"]).get(f"/api/v1/persons/{outsider.pk}").status_code == 404

@@ -95,13 +95,26 @@ class Scope:
             return qs.none()
         return qs.within(self.area_code)
 
-    def persons(self, qs: QuerySet[Person] | None = None) -> QuerySet[Person]:
-        """Persons whose identity this user may read; empty for sponsors and anonymous users."""
+    def persons(self, qs: QuerySet[Person] | None = None, *, browsing: bool = False) -> QuerySet[Person]:
+        """Persons whose identity this user may read; empty for sponsors and anonymous users.
+
+        ``browsing=True`` is for unfiltered lists in primary-key order: for scopes wider than a village
+        the area test is then written so that no index serves it ("village_id + 0 IN (…)"). SQLite's
+        planner would otherwise fetch every person of the regency by village and sort them for each
+        page; walking the primary key and testing each row stops after one page. Same rows either way.
+        """
         from jaring.registry.models import Person
 
         qs = qs if qs is not None else Person.objects.all()
         if not self.can_read_personal_data:
             return qs.none()
+        if browsing and not self.is_superuser and self.area_code and self.area_code.count(".") < 3:
+            from django.db.models import F, Value
+
+            from jaring.geo.models import Area
+
+            inside = Area.objects.within(self.area_code).values("id")
+            return qs.alias(_scope_vid=F("village_id") + Value(0)).filter(_scope_vid__in=inside)
         return qs.filter(self._village_q("village"))
 
     def persons_for_aggregates(self, qs: QuerySet[Person] | None = None) -> QuerySet[Person]:
@@ -111,7 +124,7 @@ class Scope:
         qs = qs if qs is not None else Person.objects.all()
         if not self.can_see_aggregates:
             return qs.none()
-        return qs.filter(self._village_q("village"))
+        return qs.filter(self._village_q("village", by_id=True))
 
     def batches(self, qs: QuerySet[Batch] | None = None) -> QuerySet[Batch]:
         """Import batches this user may see."""
@@ -122,11 +135,21 @@ class Scope:
             return qs.none()
         return qs.filter(self._village_q("village"))
 
-    def _village_q(self, field: str) -> Q:
+    def _village_q(self, field: str, *, by_id: bool = False) -> Q:
+        """The area filter of this scope on ``field`` (a foreign key to Area).
+
+        ``by_id`` writes it as "area id IN (areas within the scope)": best for GROUP BY counts, which then
+        read the person indexes on village_id alone. Without it, a join on the area's code: best for
+        ordered pages, where the database walks the name index and checks each row's area.
+        """
         if self.is_superuser:
             return Q()
         if self.area_code is None:
             return Q(pk__in=[])
+        if by_id:
+            from jaring.geo.models import Area
+
+            return Q(**{f"{field}__in": Area.objects.within(self.area_code).values("id")})
         return Q(**{f"{field}__code": self.area_code}) | Q(
             **{f"{field}__code__startswith": self.area_code + "."}
         )

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from jaring.accounts.scope import scope_for
 from jaring.geo.models import Area
 from jaring.registry import services
-from jaring.registry.lib.search import PersonFilters, capped_count
+from jaring.registry.lib.search import PersonFilters, capped_count, with_list_relations
 from jaring.registry.models import ChangeVia, OccupationCategory, Person
 from jaring.registry.schemas import ChangeOut, ErrorOut, PersonIn, PersonOut, PersonPage, PersonPatch
 
@@ -90,9 +90,10 @@ def list_persons(
         bpjs_status=bpjs_status,
         is_synthetic=is_synthetic,
     )
-    qs = filters.apply(scope_for(request.user).persons())
+    qs = filters.scoped(scope_for(request.user))
     count, capped = capped_count(qs)
-    items = [person_out(p) for p in qs.select_related("village", "occupation")[offset : offset + limit]]
+    page = with_list_relations(qs)[offset : offset + limit]
+    items = [person_out(p) for p in page]
     return {"items": items, "count": count, "count_capped": capped, "limit": limit, "offset": offset}
 
 

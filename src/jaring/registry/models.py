@@ -152,7 +152,14 @@ class Person(models.Model):
         ordering = ["full_name", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [models.Index(fields=["village", "occupation"], name="person_village_occ")]
+        indexes = [
+            # Covers the dashboard's GROUP BY (counts per village, occupation, sex, BPJS status, synthetic)
+            # so a million persons are counted from the index alone.
+            models.Index(
+                fields=["village", "occupation", "is_synthetic", "sex", "bpjs_status"],
+                name="person_village_occ",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"

@@ -17,7 +17,7 @@ from jaring.accounts.scope import Scope, scope_for
 from jaring.registry import services
 from jaring.registry.exports import export_frame, to_csv, to_xlsx
 from jaring.registry.forms import FilterForm, PersonForm
-from jaring.registry.lib.search import COUNT_CAP, PersonFilters, capped_count
+from jaring.registry.lib.search import COUNT_CAP, PersonFilters, capped_count, with_list_relations
 from jaring.registry.models import AUDITED_FIELDS, ChangeVia, OccupationCategory, Person
 
 PAGE_SIZE = 50
@@ -70,7 +70,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     """The registry: search by NIK or name, filters, pagination, export links."""
     scope = _personal_scope(request)
     form, filters = _filters(request)
-    qs = filters.apply(scope.persons()).select_related("village", "occupation")
+    qs = with_list_relations(filters.scoped(scope))
     paginator = CappedPaginator(qs, PAGE_SIZE)
     page: Page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -242,7 +242,7 @@ def person_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered registry (in scope) as CSV or XLSX."""
     scope = _personal_scope(request)
     _form, filters = _filters(request)
-    df = export_frame(filters.apply(scope.persons()))
+    df = export_frame(filters.scoped(scope))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         response = HttpResponse(

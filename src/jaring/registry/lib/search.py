@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from jaring.accounts.scope import Scope
 from jaring.registry.lib.names import search_key
 from jaring.registry.models import Person
 
@@ -49,6 +50,15 @@ class PersonFilters:
     bpjs_status: str = ""
     is_synthetic: bool | None = None
 
+    @property
+    def is_browsing(self) -> bool:
+        """No selective filter (search, NIK, area): the list is a walk through the whole scope."""
+        return not (self.q or self.nik or self.village)
+
+    def scoped(self, scope: Scope) -> QuerySet[Person]:
+        """The persons of ``scope`` that match, in list order (the usual entry point)."""
+        return self.apply(scope.persons(browsing=self.is_browsing))
+
     def apply(self, qs: QuerySet[Person]) -> QuerySet[Person]:
         """Narrow a (scoped) queryset; never widens it."""
         if self.q:
@@ -65,11 +75,33 @@ class PersonFilters:
             qs = qs.filter(bpjs_status=self.bpjs_status)
         if self.is_synthetic is not None:
             qs = qs.filter(is_synthetic=self.is_synthetic)
-        # name_search order follows the index, so the first page of a prefix search is cheap.
-        return qs.order_by("name_search", "id")
+        if self.q:
+            # A search lists by name: the name index gives that order, so the first page is cheap.
+            return qs.order_by("name_search", "id")
+        # Browsing lists the newest first: primary-key order needs no sort, even over a million rows
+        # (ordering a whole regency by name would sort every row for each page).
+        return qs.order_by("-id")
 
 
 def capped_count(qs: QuerySet[Person], cap: int = COUNT_CAP) -> tuple[int, bool]:
     """Count up to ``cap`` rows; returns (count, capped) where capped means "more than cap"."""
     n = qs.order_by()[: cap + 1].count()
     return (cap, True) if n > cap else (n, False)
+
+
+def with_list_relations(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Load a page's villages and occupations in two small extra queries instead of joins.
+
+    A join with the area table lets SQLite's planner start from the areas and sort the whole scope for
+    each page; separate lookups keep the page query on the persons table alone. Boundaries and aliases
+    are not needed to list persons and are left out.
+    """
+    from django.db.models import Prefetch
+
+    from jaring.geo.models import Area
+    from jaring.registry.models import OccupationCategory
+
+    return qs.prefetch_related(
+        Prefetch("village", queryset=Area.objects.defer("boundary")),
+        Prefetch("occupation", queryset=OccupationCategory.objects.defer("aliases")),
+    )
