@@ -1,0 +1,1 @@
+"""Small helpers of the import pipeline: reading files, mapping headers, normalising values."""

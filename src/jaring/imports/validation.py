@@ -1,0 +1,492 @@
+"""The import's validation rules, vectorised over a polars frame, shared by file imports and single records.
+
+``prepare_frame`` turns raw text cells into typed Person values (reporting unreadable values);
+``check_frame`` applies the identity rules (NIK structure, NIK vs sex and birth date, region, age,
+duplicates, registry, village); ``validate_records`` runs the same rules on one person from the web/API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db import connection
+from lokal.wilayah import wilayah_name
+
+from jaring.geo.models import Area, AreaLevel
+from jaring.imports.lib import normalise as nz
+from jaring.imports.lib.headers import HeaderMap
+from jaring.imports.lib.issues import IssueSink, RowIssue
+from jaring.imports.lib.reader import RawTable
+
+# The typed frame: Person field names (plus village_code and the row number).
+TYPED_SCHEMA: dict[str, Any] = {
+    "_row": pl.Int64,
+    "nik": pl.String,
+    "kk": pl.String,
+    "full_name": pl.String,
+    "sex": pl.String,
+    "birth_date": pl.Date,
+    "birth_place": pl.String,
+    "village_code": pl.String,
+    "village_id": pl.Int64,
+    "dusun": pl.String,
+    "rt": pl.String,
+    "rw": pl.String,
+    "address": pl.String,
+    "phone": pl.String,
+    "latitude": pl.Float64,
+    "longitude": pl.Float64,
+    "occupation_id": pl.Int64,
+    "occupation_text": pl.String,
+    "kbji_code": pl.String,
+    "employment_status": pl.String,
+    "monthly_income": pl.Int64,
+    "dependants": pl.Int64,
+    "has_disability": pl.Boolean,
+    "is_household_head": pl.Boolean,
+    "bpjs_status": pl.String,
+    "bpjs_number": pl.String,
+}
+# Text fields with the model's length limits.
+MAX_LENGTHS = {
+    "full_name": 200,
+    "birth_place": 100,
+    "dusun": 100,
+    "address": 300,
+    "occupation_text": 200,
+    "bpjs_number": 20,
+}
+TEXT_FIELDS = ["full_name", "birth_place", "dusun", "address", "bpjs_number"]
+
+
+@dataclass
+class Lookups:
+    """Database facts the rules need, fetched once per batch."""
+
+    occupations: pl.DataFrame  # key -> occupation_id
+    other_occupation_id: int | None
+
+    @classmethod
+    def load(cls) -> Lookups:
+        from jaring.registry.models import OccupationCategory
+
+        keys: list[str] = []
+        ids: list[int] = []
+        other = None
+        for occ in OccupationCategory.objects.all():
+            if occ.slug == "other":
+                other = occ.pk
+            for text in [occ.slug, occ.name, occ.name_en, *(occ.aliases or [])]:
+                keys.append(" ".join(str(text).lower().split()))
+                ids.append(occ.pk)
+        frame = pl.DataFrame(
+            {"_occ_key": keys, "_occ_id": ids}, schema={"_occ_key": pl.String, "_occ_id": pl.Int64}
+        )
+        return cls(occupations=frame.unique("_occ_key", keep="first"), other_occupation_id=other)
+
+
+# --- from raw cells to typed values ----------------------------------------------------------------------
+
+
+def prepare_frame(
+    raw: RawTable, hmap: HeaderMap, sink: IssueSink, lookups: Lookups | None = None
+) -> pl.DataFrame:
+    """Typed Person values from the raw text frame, with an issue for every unreadable value."""
+    lookups = lookups or Lookups.load()
+    src = raw.frame
+    cols: dict[str, pl.Expr] = {}
+    for field_name, index in hmap.fields.items():
+        cols[f"raw_{field_name}"] = pl.col(f"c{index}")
+    df = src.select(pl.col("_row"), *[e.alias(n) for n, e in cols.items()])
+    for name in TYPED_SCHEMA:
+        if name != "_row" and f"raw_{name}" not in df.columns:
+            df = df.with_columns(pl.lit(None, dtype=pl.String).alias(f"raw_{name}"))
+
+    def raw(name: str) -> pl.Expr:
+        return pl.col(f"raw_{name}")
+
+    today = dt.date.today()
+    emp = nz.employment_values()
+    df = df.with_columns(
+        nz.nik_clean(raw("nik")).alias("nik"),
+        raw("nik").str.strip_chars().str.contains(nz.NIK_SCIENTIFIC).fill_null(False).alias("_nik_sci"),
+        nz.digits_only(raw("kk")).alias("_kk"),
+        raw("full_name").str.replace_all(r"\s+", " ").str.strip_chars().alias("full_name"),
+        nz.text_key(raw("sex"))
+        .replace_strict(nz.SEX_VALUES, default=None, return_dtype=pl.String)
+        .alias("sex"),
+        nz.parse_date(raw("birth_date"), today).alias("birth_date"),
+        raw("birth_place").alias("birth_place"),
+        raw("village_code").str.strip_chars().alias("village_code"),
+        pl.lit(None, dtype=pl.Int64).alias("village_id"),
+        raw("dusun").alias("dusun"),
+        nz.rt_rw(raw("rt")).alias("rt"),
+        nz.rt_rw(raw("rw")).alias("rw"),
+        raw("address").alias("address"),
+        nz.mobile_phone(raw("phone")).alias("phone"),
+        nz.parse_float(raw("latitude")).alias("latitude"),
+        nz.parse_float(raw("longitude")).alias("longitude"),
+        raw("occupation_text").str.replace_all(r"\s+", " ").str.strip_chars().alias("occupation_text"),
+        nz.text_key(raw("occupation_text")).alias("_occ_key"),
+        pl.lit("", dtype=pl.String).alias("kbji_code"),
+        nz.text_key(raw("employment_status"))
+        .replace_strict(emp, default=None, return_dtype=pl.String)
+        .alias("employment_status"),
+        nz.parse_income(raw("monthly_income")).alias("monthly_income"),
+        nz.parse_int(raw("dependants")).alias("dependants"),
+        nz.parse_yes_no(raw("has_disability")).alias("has_disability"),
+        nz.parse_yes_no(raw("is_household_head")).alias("is_household_head"),
+        nz.text_key(raw("bpjs_status"))
+        .replace_strict(nz.BPJS_VALUES, default=None, return_dtype=pl.String)
+        .alias("bpjs_status"),
+        raw("bpjs_number").str.replace_all(r"\s", "").alias("bpjs_number"),
+    )
+    # Village codes written without dots (3525102010) get their dots back.
+    vc = pl.col("village_code").str.replace_all(r"[^\d.]", "")
+    df = df.with_columns(
+        pl.when(vc.str.contains(r"^\d{10}$"))
+        .then(
+            pl.concat_str(
+                [vc.str.slice(0, 2), vc.str.slice(2, 2), vc.str.slice(4, 2), vc.str.slice(6)], separator="."
+            )
+        )
+        .otherwise(vc)
+        .alias("village_code")
+    )
+    # Phones that are not mobile numbers (landlines) go through lokal-id, once per distinct value.
+    odd = df.filter(raw("phone").is_not_null() & pl.col("phone").is_null()).get_column("raw_phone").unique()
+    if odd.len():
+        from lokal import normalize_phone
+
+        fixed = {v: normalize_phone(v) for v in odd.to_list()}
+        df = df.with_columns(
+            pl.coalesce(
+                pl.col("phone"), raw("phone").replace_strict(fixed, default=None, return_dtype=pl.String)
+            ).alias("phone")
+        )
+    df = df.join(lookups.occupations, left_on="_occ_key", right_on="_occ_key", how="left")
+    has = lambda name: raw(name).is_not_null()  # noqa: E731
+    sink.add(df, pl.col("_nik_sci"), "nik", "nik_scientific", raw("nik"))
+    sink.add(df, has("sex") & pl.col("sex").is_null(), "sex", "sex_invalid", raw("sex"))
+    sink.add(
+        df,
+        has("birth_date") & pl.col("birth_date").is_null(),
+        "birth_date",
+        "date_invalid",
+        raw("birth_date"),
+    )
+    sink.add(df, has("phone") & pl.col("phone").is_null(), "phone", "phone_invalid", raw("phone"))
+    sink.add(
+        df,
+        pl.col("_kk").is_not_null() & ~pl.col("_kk").str.contains(r"^\d{16}$"),
+        "kk",
+        "kk_invalid",
+        raw("kk"),
+    )
+    for name in ("monthly_income", "dependants"):
+        bad = has(name) & (pl.col(name).is_null() | (pl.col(name) < 0))
+        sink.add(df, bad, name, "number_invalid", raw(name))
+        df = df.with_columns(pl.when(bad).then(None).otherwise(pl.col(name)).alias(name))
+    for name, bound in (("latitude", 90.0), ("longitude", 180.0)):
+        bad = has(name) & (pl.col(name).is_null() | (pl.col(name).abs() > bound) | pl.col(name).is_nan())
+        sink.add(df, bad, name, "coordinate_invalid", raw(name))
+        df = df.with_columns(pl.when(bad).then(None).otherwise(pl.col(name)).alias(name))
+    sink.add(
+        df,
+        has("employment_status") & pl.col("employment_status").is_null(),
+        "employment_status",
+        "employment_status_unknown",
+        raw("employment_status"),
+    )
+    sink.add(
+        df,
+        has("bpjs_status") & pl.col("bpjs_status").is_null(),
+        "bpjs_status",
+        "bpjs_status_unknown",
+        raw("bpjs_status"),
+    )
+    for name in ("has_disability", "is_household_head"):
+        sink.add(df, has(name) & pl.col(name).is_null(), name, "yes_no_invalid", raw(name))
+    sink.add(
+        df,
+        pl.col("_occ_key").is_not_null() & pl.col("_occ_id").is_null(),
+        "occupation_text",
+        "occupation_unknown",
+        pl.col("occupation_text"),
+    )
+    other = lookups.other_occupation_id
+    df = df.with_columns(
+        pl.when(pl.col("_kk").str.contains(r"^\d{16}$")).then(pl.col("_kk")).otherwise(None).alias("kk"),
+        pl.when(pl.col("_occ_key").is_null())
+        .then(None)
+        .otherwise(pl.coalesce(pl.col("_occ_id"), pl.lit(other, dtype=pl.Int64)))
+        .alias("occupation_id"),
+        pl.col("has_disability").fill_null(False),
+        pl.col("is_household_head").fill_null(False),
+        pl.col("bpjs_status").fill_null("none"),
+        pl.when(pl.col("_nik_sci")).then(None).otherwise(pl.col("nik")).alias("nik"),
+    )
+    return df.select(
+        *[pl.col(n).cast(t) for n, t in TYPED_SCHEMA.items()],
+        "_nik_sci",
+        *[f"raw_{n}" for n in ("sex", "village_code")],
+    )
+
+
+# --- identity rules --------------------------------------------------------------------------------------
+
+
+def _region_lookup(codes: list[str]) -> dict[str, bool]:
+    """Whether each code ("35.25" or "35.25.10") is a known region in lokal-id (one lookup per code)."""
+    return {c: wilayah_name(c) is not None for c in codes}
+
+
+def _existing_niks(niks: pl.Series, exclude_person_id: int | None) -> pl.Series:
+    """The NIKs of ``niks`` already in the registry (chunked IN queries, or one scan for big files)."""
+    from jaring.registry.models import Person
+
+    unique = niks.drop_nulls().unique()
+    qs = Person.objects.all()
+    if exclude_person_id is not None:
+        qs = qs.exclude(pk=exclude_person_id)
+    if unique.len() > 20_000:
+        # Faster to read every registry NIK once (16 bytes each) than to send a million parameters.
+        with connection.cursor() as cur:
+            sql = "SELECT nik FROM registry_person"
+            params: list[Any] = []
+            if exclude_person_id is not None:
+                sql += " WHERE id <> %s"
+                params = [exclude_person_id]
+            cur.execute(sql, params)
+            found = pl.Series("nik", [r[0] for r in cur.fetchall()], dtype=pl.String)
+        return found.filter(found.is_in(unique.implode()))
+    out: list[str] = []
+    values = unique.to_list()
+    for i in range(0, len(values), 900):
+        out.extend(qs.filter(nik__in=values[i : i + 900]).values_list("nik", flat=True))
+    return pl.Series("nik", out, dtype=pl.String)
+
+
+def check_frame(
+    df: pl.DataFrame,
+    area: Area,
+    sink: IssueSink,
+    *,
+    exclude_person_id: int | None = None,
+    today: dt.date | None = None,
+    require_village_column: bool = False,
+) -> pl.DataFrame:
+    """Apply the identity rules to a typed frame; returns it with ``village_id`` resolved."""
+    today = today or dt.date.today()
+    if "_nik_sci" not in df.columns:
+        df = df.with_columns(pl.lit(False).alias("_nik_sci"))
+    if "raw_sex" not in df.columns:
+        df = df.with_columns(pl.col("sex").alias("raw_sex"))
+
+    # Required fields.
+    sink.add(df, pl.col("nik").is_null() & ~pl.col("_nik_sci"), "nik", "required_missing")
+    sink.add(df, pl.col("full_name").is_null() | (pl.col("full_name") == ""), "full_name", "required_missing")
+    sink.add(df, pl.col("raw_sex").is_null(), "sex", "required_missing")
+    for name, limit in MAX_LENGTHS.items():
+        length = pl.col(name).str.len_chars()
+        sink.add(df, length > limit, name, "value_too_long", pl.lit(""), length=length, limit=limit)
+
+    # NIK structure.
+    nik = pl.col("nik")
+    nik_ok = nik.str.contains(r"^\d{16}$").fill_null(False)
+    sink.add(df, nik.is_not_null() & ~nik_ok, "nik", "nik_length", nik, length=nik.str.len_chars())
+    day_raw = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
+    month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
+    yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
+    nik_female = day_raw > 40
+    nik_day = pl.when(nik_female).then(day_raw - 40).otherwise(day_raw)
+    nik_year = pl.when(yy + 2000 > today.year).then(yy + 1900).otherwise(yy + 2000)
+    df = df.with_columns(
+        nik_ok.alias("_nik_ok"),
+        pl.when(nik_ok).then(nz.date_from_parts(nik_year, month, nik_day)).otherwise(None).alias("_nik_date"),
+        pl.when(nik_ok).then(pl.when(nik_female).then(pl.lit("P")).otherwise(pl.lit("L"))).alias("_nik_sex"),
+        pl.when(nik_ok)
+        .then(pl.concat_str([nik.str.slice(0, 2), nik.str.slice(2, 2)], separator="."))
+        .alias("_nik_reg"),
+        pl.when(nik_ok)
+        .then(pl.concat_str([nik.str.slice(0, 2), nik.str.slice(2, 2), nik.str.slice(4, 2)], separator="."))
+        .alias("_nik_dist"),
+    )
+    ok = pl.col("_nik_ok")
+    sink.add(df, ok & pl.col("_nik_date").is_null(), "nik", "nik_birth_date", nik)
+    sink.add(
+        df,
+        ok & pl.col("sex").is_not_null() & (pl.col("sex") != pl.col("_nik_sex")),
+        "sex",
+        "nik_sex_mismatch",
+        pl.col("raw_sex"),
+        nik_sex=pl.col("_nik_sex"),
+    )
+    bd = pl.col("birth_date")
+    nd = pl.col("_nik_date")
+    # The NIK holds only two year digits: compare day, month and the year modulo 100.
+    mismatch = (
+        ok
+        & bd.is_not_null()
+        & nd.is_not_null()
+        & (
+            (bd.dt.day() != nd.dt.day())
+            | (bd.dt.month() != nd.dt.month())
+            | (bd.dt.year() % 100 != nd.dt.year() % 100)
+        )
+    )
+    sink.add(
+        df,
+        mismatch,
+        "birth_date",
+        "nik_birth_date_mismatch",
+        bd.dt.strftime("%d/%m/%Y"),
+        nik_date=nd.dt.strftime("%d/%m/%Y"),
+    )
+
+    # Region prefix: province+regency must exist (error); an unknown district is only a warning, because
+    # NIKs issued before a regency split keep their old district codes.
+    regs = df.get_column("_nik_reg").drop_nulls().unique().to_list()
+    dists = df.get_column("_nik_dist").drop_nulls().unique().to_list()
+    reg_known = _region_lookup(regs)
+    dist_known = _region_lookup(dists)
+    df = df.with_columns(
+        pl.col("_nik_reg").replace_strict(reg_known, default=None, return_dtype=pl.Boolean).alias("_reg_ok"),
+        pl.col("_nik_dist")
+        .replace_strict(dist_known, default=None, return_dtype=pl.Boolean)
+        .alias("_dist_ok"),
+    )
+    sink.add(df, ok & ~pl.col("_reg_ok"), "nik", "nik_region_unknown", pl.col("_nik_reg"))
+    sink.add(
+        df, ok & pl.col("_reg_ok") & ~pl.col("_dist_ok"), "nik", "nik_district_unknown", pl.col("_nik_dist")
+    )
+
+    # Village: from the file's village code inside ``area``, or ``area`` itself for a village-level import.
+    df = _resolve_villages(df, area, sink, require_village_column)
+    home_regency = pl.col("village_code").str.slice(0, 5)
+    sink.add(
+        df,
+        ok & pl.col("_reg_ok") & pl.col("village_code").is_not_null() & (pl.col("_nik_reg") != home_regency),
+        "nik",
+        "nik_outside_regency",
+        pl.col("_nik_reg"),
+        regency=home_regency,
+    )
+
+    # Age on today's date from the birth date (or the NIK's when there is none).
+    born = pl.coalesce(bd, nd)
+    age = (
+        pl.lit(today.year)
+        - born.dt.year()
+        - (
+            (born.dt.month() > today.month) | ((born.dt.month() == today.month) & (born.dt.day() > today.day))
+        ).cast(pl.Int32)
+    )
+    lo, hi = settings.JARING_MIN_WORKING_AGE, settings.JARING_MAX_WORKING_AGE
+    sink.add(
+        df,
+        born.is_not_null() & ((age < lo) | (age > hi)),
+        "birth_date",
+        "age_outside_limits",
+        age,
+        min=lo,
+        max=hi,
+    )
+
+    # Duplicates inside the file: the first row wins, later rows point at it.
+    df = df.with_columns(pl.col("_row").min().over("nik").alias("_first_row"))
+    sink.add(
+        df,
+        nik.is_not_null() & (pl.col("_row") != pl.col("_first_row")),
+        "nik",
+        "nik_duplicate_in_file",
+        nik,
+        first_row=pl.col("_first_row"),
+    )
+    # Already in the registry: reported, never merged or overwritten.
+    existing = _existing_niks(df.filter(ok).get_column("nik"), exclude_person_id)
+    if existing.len():
+        sink.add(df, nik.is_in(existing.implode()), "nik", "nik_exists", nik)
+    return df
+
+
+def _resolve_villages(df: pl.DataFrame, area: Area, sink: IssueSink, require_column: bool) -> pl.DataFrame:
+    codes = df.get_column("village_code").drop_nulls().unique().to_list()
+    known = dict(Area.objects.filter(code__in=codes, level=AreaLevel.VILLAGE).values_list("code", "id"))
+    df = df.with_columns(
+        pl.col("village_code").replace_strict(known, default=None, return_dtype=pl.Int64).alias("_vid"),
+    )
+    is_village = area.level == AreaLevel.VILLAGE
+    code = pl.col("village_code")
+    inside = (code == area.code) | code.str.starts_with(area.code + ".")
+    sink.add(df, code.is_not_null() & pl.col("_vid").is_null(), "village_code", "village_unknown", code)
+    sink.add(
+        df,
+        code.is_not_null() & pl.col("_vid").is_not_null() & ~inside,
+        "village_code",
+        "village_outside_area",
+        code,
+        area=area.code,
+    )
+    if not is_village:
+        sink.add(df, code.is_null() & pl.col("village_id").is_null(), "village_code", "required_missing")
+    fallback_id = area.pk if is_village else None
+    fallback_code = area.code if is_village else None
+    return df.with_columns(
+        pl.coalesce(
+            pl.col("village_id"),
+            pl.when(inside).then(pl.col("_vid")),
+            pl.when(code.is_null()).then(pl.lit(fallback_id, dtype=pl.Int64)),
+        ).alias("village_id"),
+        pl.when(code.is_null())
+        .then(pl.lit(fallback_code, dtype=pl.String))
+        .otherwise(code)
+        .alias("village_code"),
+    )
+
+
+def error_rows(issues: pl.DataFrame) -> pl.Series:
+    """Row numbers with at least one error."""
+    return issues.filter(pl.col("severity") == "error").get_column("row").unique()
+
+
+def validate_records(
+    records: list[dict[str, Any]], village: Area, *, exclude_person_id: int | None = None
+) -> list[RowIssue]:
+    """The file import's rules for persons entered one by one (web/API); keys are Person field names.
+
+    Row numbers are 1-based positions in ``records``. ``village`` is the person's village (or the area in
+    which each record's ``village_code`` must lie).
+    """
+    rows: list[dict[str, Any]] = []
+    for i, rec in enumerate(records, start=1):
+        row: dict[str, Any] = {"_row": i}
+        for name in TYPED_SCHEMA:
+            if name == "_row":
+                continue
+            value = rec.get(name)
+            if value == "" and TYPED_SCHEMA[name] != pl.String:
+                value = None
+            if isinstance(value, str) and value == "":
+                value = None
+            row[name] = value
+        if (
+            row.get("village_id") is None
+            and row.get("village_code") is None
+            and village.level == AreaLevel.VILLAGE
+        ):
+            row["village_id"], row["village_code"] = village.pk, village.code
+        if isinstance(row.get("birth_date"), dt.datetime):
+            row["birth_date"] = row["birth_date"].date()
+        for key in ("nik", "kk", "village_code", "sex", "full_name", "employment_status", "bpjs_status"):
+            if row.get(key) is not None:
+                row[key] = str(row[key])
+        rows.append(row)
+    df = pl.DataFrame(rows, schema=TYPED_SCHEMA)
+    sink = IssueSink()
+    check_frame(df, village, sink, exclude_person_id=exclude_person_id)
+    return sink.rows()
