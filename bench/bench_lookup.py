@@ -168,14 +168,6 @@ def run_one(n: int, requests: int) -> dict[str, Any]:
     assert Person.objects.count() == n
     _token, key = ApiToken.issue(world.users["diskominfo.steward"], "bench")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-    rnd = random.Random(11)
-    niks = df["nik"].gather([rnd.randrange(n) for _ in range(requests)]).to_list()
-    names = df["name_search"].gather([rnd.randrange(n) for _ in range(requests)]).to_list()
-    # Name queries as people type them: a first name, a first name plus the start of the last name, 3 letters.
-    queries = []
-    for i, name in enumerate(names):
-        first, _, last = name.partition(" ")
-        queries.append([first, f"{first} {last[:2]}", first[:3]][i % 3])
 
     def timed(url: str, params: dict[str, str] | None = None, via: Any = None) -> tuple[float, Any]:
         start = time.perf_counter()
@@ -184,49 +176,82 @@ def run_one(n: int, requests: int) -> dict[str, Any]:
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
         return elapsed, response
 
-    # Warm-up, as on a server that has been running: first-connection costs, index pages in the cache.
-    for nik in niks[:20]:
+    def measure(seed: int) -> dict[str, Any]:
+        """NIK lookups and name searches for random persons (new ones for each seed)."""
+        rnd = random.Random(seed)
+        niks = df["nik"].gather([rnd.randrange(n) for _ in range(requests)]).to_list()
+        names = df["name_search"].gather([rnd.randrange(n) for _ in range(requests)]).to_list()
+        # Name queries as people type them: a first name, a first name and the start of the last name,
+        # three letters.
+        queries = []
+        for i, name in enumerate(names):
+            first, _, last = name.partition(" ")
+            queries.append([first, f"{first} {last[:2]}", first[:3]][i % 3])
+        nik_ms = []
+        for nik in niks:
+            ms, response = timed(f"/api/v1/persons/by-nik/{nik}")
+            assert response.json()["nik"] == nik
+            nik_ms.append(ms)
+        name_ms, hits = [], []
+        for q in queries:
+            ms, response = timed("/api/v1/persons", {"q": q, "limit": "50"})
+            body = response.json()
+            assert body["items"], q
+            assert all(p["full_name"].lower().startswith(q.split(" ")[0][:3]) for p in body["items"][:5])
+            hits.append(body["count"])
+            name_ms.append(ms)
+        # Pages opened every day, through the web stack (session login): registry searches, the dashboard.
+        web = Client()
+        web.force_login(world.users["diskominfo.steward"])
+        page_ms = [timed("/persons/", {"q": q}, via=web)[0] for q in queries[:30]]
+        browse_ms = [timed("/persons/", {"page": str(p)}, via=web)[0] for p in range(1, 11)]
+        dashboard_ms = [timed("/", via=web)[0] for _ in range(5)]
+        return {
+            "nik_lookup_ms": _percentiles(nik_ms),
+            "name_search_ms": _percentiles(name_ms),
+            "name_search_median_matches": int(statistics.median(hits)),
+            "registry_search_page_ms": _percentiles(page_ms),
+            "registry_browse_page_ms": _percentiles(browse_ms),
+            "dashboard_ms": _percentiles(dashboard_ms),
+            "nik_goal_met": _percentiles(nik_ms)["p95"] <= GOALS_MS["nik"],
+            "name_goal_met": _percentiles(name_ms)["p95"] <= GOALS_MS["name"],
+        }
+
+    for nik in df["nik"].head(20).to_list():  # first-connection and first-import costs only
         timed(f"/api/v1/persons/by-nik/{nik}")
-    for q in queries[-30:]:
-        timed("/api/v1/persons", {"q": q, "limit": "50"})
-    nik_ms = []
-    for nik in niks:
-        ms, response = timed(f"/api/v1/persons/by-nik/{nik}")
-        assert response.json()["nik"] == nik
-        nik_ms.append(ms)
-    name_ms = []
-    hits = []
-    for q in queries:
-        ms, response = timed("/api/v1/persons", {"q": q, "limit": "50"})
-        body = response.json()
-        assert body["items"], q
-        assert all(
-            p["full_name"].lower().replace("'", " ").startswith(q.split(" ")[0][:3])
-            for p in body["items"][:5]
-        )
-        hits.append(body["count"])
-        name_ms.append(ms)
-    # Pages a person opens every day, through the web stack (session login): the steward's first registry
-    # page and the dashboard's group-by over the whole scope.
-    web = Client()
-    web.force_login(world.users["diskominfo.steward"])
-    page_ms = [timed("/persons/", {"q": q}, via=web)[0] for q in queries[:30]]
-    dashboard_ms = [timed("/", via=web)[0] for _ in range(5)]
+    # "cold": right after the load, pages of the table not yet read back; "warm": after reading the
+    # table and its indexes once, as on a server that has been running for a while.
+    cold = measure(11)
+    _prewarm()
+    warm = measure(12)
     return {
         "db": connection.vendor,
-        "registry_page_ms": _percentiles(page_ms),
-        "dashboard_ms": _percentiles(dashboard_ms),
         "persons": n,
         "generate_s": round(gen_s, 1),
         "fill_s": round(fill_s, 1),
         "requests_each": requests,
-        "nik_lookup_ms": _percentiles(nik_ms),
-        "name_search_ms": _percentiles(name_ms),
-        "name_search_median_matches": int(statistics.median(hits)),
         "goals_ms_p95": GOALS_MS,
-        "nik_goal_met": _percentiles(nik_ms)["p95"] <= GOALS_MS["nik"],
-        "name_goal_met": _percentiles(name_ms)["p95"] <= GOALS_MS["name"],
+        "cold": cold,
+        "warm": warm,
     }
+
+
+def _prewarm() -> None:
+    """Bring the persons table and its indexes into memory (pg_prewarm; for SQLite, read the file)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            cur.execute(
+                "SELECT pg_prewarm(c.oid::regclass) FROM pg_class c"
+                " WHERE c.relname = 'registry_person' OR c.oid IN"
+                " (SELECT indexrelid FROM pg_index WHERE indrelid = 'registry_person'::regclass)"
+            )
+    else:
+        with open(connection.settings_dict["NAME"], "rb") as fh:
+            while fh.read(16 << 20):
+                pass
 
 
 def _child(db: str, n: int, requests: int) -> dict[str, Any]:
@@ -238,7 +263,7 @@ def _child(db: str, n: int, requests: int) -> dict[str, Any]:
         if db == "postgresql":
             from jaring.testing.pgcluster import TEST_OPTIONS, start_cluster
 
-            cluster = start_cluster(TEST_OPTIONS + " -c shared_buffers=256MB")
+            cluster = start_cluster(TEST_OPTIONS + " -c shared_buffers=768MB")
             env["JARING_DATABASE_URL"] = cluster.url()
         else:
             env["JARING_DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
@@ -272,18 +297,22 @@ def main() -> int:
         result = _child(db, args.persons, args.requests)
         results.append(result)
         if not args.json:
-            nik, name = result["nik_lookup_ms"], result["name_search_ms"]
-            print(
-                f"{db:10s} {result['persons']:,} persons (fill {result['fill_s']} s): "
-                f"NIK p50 {nik['p50']} / p95 {nik['p95']} / p99 {nik['p99']} ms (goal ≤ 10); "
-                f"name p50 {name['p50']} / p95 {name['p95']} / p99 {name['p99']} ms (goal ≤ 100); "
-                f"registry page p95 {result['registry_page_ms']['p95']} ms; "
-                f"dashboard p50 {result['dashboard_ms']['p50']} ms",
-                flush=True,
-            )
+            for phase in ("cold", "warm"):
+                r = result[phase]
+                nik, name = r["nik_lookup_ms"], r["name_search_ms"]
+                print(
+                    f"{db:10s} {phase} {result['persons']:,} persons (fill {result['fill_s']} s): "
+                    f"NIK p50 {nik['p50']} / p95 {nik['p95']} / p99 {nik['p99']} ms (goal ≤ 10); "
+                    f"name p50 {name['p50']} / p95 {name['p95']} / p99 {name['p99']} ms (goal ≤ 100); "
+                    f"search page p95 {r['registry_search_page_ms']['p95']} ms; "
+                    f"browse page p95 {r['registry_browse_page_ms']['p95']} ms; "
+                    f"dashboard p50 {r['dashboard_ms']['p50']} ms",
+                    flush=True,
+                )
     if args.json:
         print(json.dumps(results, indent=2))
-    ok = all(r["nik_goal_met"] and r["name_goal_met"] for r in results)
+    # The goals are for a running server (warm); the cold figures are printed for honesty.
+    ok = all(r["warm"]["nik_goal_met"] and r["warm"]["name_goal_met"] for r in results)
     return 0 if ok else 1
 
 
