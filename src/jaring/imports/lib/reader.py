@@ -142,7 +142,6 @@ def _read_csv(data: bytes) -> RawTable:
             separator=delimiter,
             infer_schema=False,
             truncate_ragged_lines=True,
-            missing_utf8_is_empty_string=False,
         )
     except Exception as exc:  # polars reports malformed quoting etc.; a file-level error, never a crash
         raise FileProblem("file_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
