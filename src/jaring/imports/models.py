@@ -20,9 +20,16 @@ class BatchStatus(models.TextChoices):
 class Batch(models.Model):
     """One import of one file for one village: uploaded → validating → validated → committed (or failed)."""
 
-    village = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="batches", verbose_name=_("village"))
+    village = models.ForeignKey(
+        "geo.Area", on_delete=models.PROTECT, related_name="batches", verbose_name=_("village")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -32,7 +39,9 @@ class Batch(models.Model):
     content_hash = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     mapping = models.JSONField(_("column mapping"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=BatchStatus.choices, default=BatchStatus.UPLOADED, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=BatchStatus.choices, default=BatchStatus.UPLOADED, db_index=True
+    )
     progress = models.FloatField(_("progress (0–1)"), default=0.0)
     progress_message = models.CharField(_("progress message"), max_length=200, blank=True)
     error_code = models.CharField(_("error code"), max_length=40, blank=True)
@@ -46,7 +55,12 @@ class Batch(models.Model):
     validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
     committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
     committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("committed by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("committed by"),
     )
     is_synthetic = models.BooleanField(_("synthetic data"), default=False)
 
@@ -72,7 +86,9 @@ class BatchIssue(models.Model):
     """One problem in one row (or the whole file, row 0) of a batch, in the spreadsheet's own row numbering."""
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="issues")
-    row = models.PositiveIntegerField(_("row"), help_text=_("Row number as the spreadsheet shows it (header = 1); 0 for the whole file."))
+    row = models.PositiveIntegerField(
+        _("row"), help_text=_("Row number as the spreadsheet shows it (header = 1); 0 for the whole file.")
+    )
     column = models.CharField(_("column"), max_length=100, blank=True)
     code = models.CharField(_("code"), max_length=40, db_index=True)
     severity = models.CharField(_("severity"), max_length=7, choices=Severity.choices)

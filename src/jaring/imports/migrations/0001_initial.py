@@ -7,69 +7,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Batch',
+            name="Batch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('file', models.FileField(max_length=300, upload_to='batches/%Y/%m/', verbose_name='file')),
-                ('file_size', models.BigIntegerField(default=0, verbose_name='file size (bytes)')),
-                ('content_hash', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256 of the file')),
-                ('sheet', models.CharField(blank=True, max_length=100, verbose_name='sheet')),
-                ('mapping', models.JSONField(blank=True, null=True, verbose_name='column mapping')),
-                ('status', models.CharField(choices=[('uploaded', 'Uploaded'), ('validating', 'Validating'), ('validated', 'Validated'), ('committing', 'Committing'), ('committed', 'Committed'), ('failed', 'Failed')], db_index=True, default='uploaded', max_length=12, verbose_name='status')),
-                ('progress', models.FloatField(default=0.0, verbose_name='progress (0–1)')),
-                ('progress_message', models.CharField(blank=True, max_length=200, verbose_name='progress message')),
-                ('error_code', models.CharField(blank=True, max_length=40, verbose_name='error code')),
-                ('error_message', models.TextField(blank=True, verbose_name='error message')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('rows_valid', models.PositiveIntegerField(default=0, verbose_name='valid rows')),
-                ('rows_with_errors', models.PositiveIntegerField(default=0, verbose_name='rows with errors')),
-                ('rows_with_warnings', models.PositiveIntegerField(default=0, verbose_name='rows with warnings')),
-                ('rows_committed', models.PositiveIntegerField(default=0, verbose_name='rows committed')),
-                ('staged_path', models.CharField(blank=True, max_length=300, verbose_name='validated rows (staging file)')),
-                ('validated_at', models.DateTimeField(blank=True, null=True, verbose_name='validated')),
-                ('committed_at', models.DateTimeField(blank=True, null=True, verbose_name='committed')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='synthetic data')),
-                ('committed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='committed by')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='geo.area', verbose_name='village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="uploaded"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("filename", models.CharField(max_length=255, verbose_name="file name")),
+                ("file", models.FileField(max_length=300, upload_to="batches/%Y/%m/", verbose_name="file")),
+                ("file_size", models.BigIntegerField(default=0, verbose_name="file size (bytes)")),
+                (
+                    "content_hash",
+                    models.CharField(db_index=True, max_length=64, verbose_name="SHA-256 of the file"),
+                ),
+                ("sheet", models.CharField(blank=True, max_length=100, verbose_name="sheet")),
+                ("mapping", models.JSONField(blank=True, null=True, verbose_name="column mapping")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded"),
+                            ("validating", "Validating"),
+                            ("validated", "Validated"),
+                            ("committing", "Committing"),
+                            ("committed", "Committed"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="uploaded",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.FloatField(default=0.0, verbose_name="progress (0–1)")),
+                (
+                    "progress_message",
+                    models.CharField(blank=True, max_length=200, verbose_name="progress message"),
+                ),
+                ("error_code", models.CharField(blank=True, max_length=40, verbose_name="error code")),
+                ("error_message", models.TextField(blank=True, verbose_name="error message")),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("rows_valid", models.PositiveIntegerField(default=0, verbose_name="valid rows")),
+                ("rows_with_errors", models.PositiveIntegerField(default=0, verbose_name="rows with errors")),
+                (
+                    "rows_with_warnings",
+                    models.PositiveIntegerField(default=0, verbose_name="rows with warnings"),
+                ),
+                ("rows_committed", models.PositiveIntegerField(default=0, verbose_name="rows committed")),
+                (
+                    "staged_path",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="validated rows (staging file)"
+                    ),
+                ),
+                ("validated_at", models.DateTimeField(blank=True, null=True, verbose_name="validated")),
+                ("committed_at", models.DateTimeField(blank=True, null=True, verbose_name="committed")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="synthetic data")),
+                (
+                    "committed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="committed by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="batches",
+                        to="geo.area",
+                        verbose_name="village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import batch',
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "import batch",
+                "verbose_name_plural": "import batches",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BatchIssue',
+            name="BatchIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField(help_text='Row number as the spreadsheet shows it (header = 1); 0 for the whole file.', verbose_name='row')),
-                ('column', models.CharField(blank=True, max_length=100, verbose_name='column')),
-                ('code', models.CharField(db_index=True, max_length=40, verbose_name='code')),
-                ('severity', models.CharField(choices=[('error', 'Error'), ('warning', 'Warning')], max_length=7, verbose_name='severity')),
-                ('message_id', models.TextField(verbose_name='message (Indonesian)')),
-                ('message_en', models.TextField(verbose_name='message (English)')),
-                ('value', models.CharField(blank=True, max_length=200, verbose_name='value')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='imports.batch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "row",
+                    models.PositiveIntegerField(
+                        help_text="Row number as the spreadsheet shows it (header = 1); 0 for the whole file.",
+                        verbose_name="row",
+                    ),
+                ),
+                ("column", models.CharField(blank=True, max_length=100, verbose_name="column")),
+                ("code", models.CharField(db_index=True, max_length=40, verbose_name="code")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("error", "Error"), ("warning", "Warning")],
+                        max_length=7,
+                        verbose_name="severity",
+                    ),
+                ),
+                ("message_id", models.TextField(verbose_name="message (Indonesian)")),
+                ("message_en", models.TextField(verbose_name="message (English)")),
+                ("value", models.CharField(blank=True, max_length=200, verbose_name="value")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="issues", to="imports.batch"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'batch issue',
-                'verbose_name_plural': 'batch issues',
-                'ordering': ['row', 'id'],
-                'indexes': [models.Index(fields=['batch', 'row'], name='batchissue_batch_row')],
+                "verbose_name": "batch issue",
+                "verbose_name_plural": "batch issues",
+                "ordering": ["row", "id"],
+                "indexes": [models.Index(fields=["batch", "row"], name="batchissue_batch_row")],
             },
         ),
     ]

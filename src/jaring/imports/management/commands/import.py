@@ -86,9 +86,8 @@ class Command(BaseCommand):
         )
         issues = s["issues"]
         for issue in issues[:30]:
-            w(
-                f"  row {issue['row']:>6} {issue['severity']:<7} {issue['code']:<24} {issue['column']}: {issue['message']}"
-            )
+            head = f"  row {issue['row']:>6} {issue['severity']:<7} {issue['code']:<24}"
+            w(f"{head} {issue['column']}: {issue['message']}")
         if len(issues) > 30:
             w(f"  … {len(issues) - 30} more issues (use --json or download the issue report)")
 

@@ -1,0 +1,236 @@
+"""The pipeline end to end: validate, commit, re-import, atomicity, multi-village files, XLSX, reports."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+import xlsxwriter
+
+from jaring.imports.models import Batch, BatchStatus
+from jaring.imports.services import batch_summary, commit_batch, issue_report, run_import
+from jaring.registry.models import Person, PersonChange
+from tests.imports.conftest import GUMENO, LERAN, good_rows, nik, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_validates_without_writing_then_commits_the_valid_rows(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    rows = good_rows(5)
+    rows.append([6, "3.52510E+15", "Rusak", "L", "01/01/1980", LERAN, "Petani", ""])
+    path = write_csv(var_dir / "leran.csv", rows)
+    batch = run_import(path, village=world.leran, user=leran_operator, commit=False)
+    assert batch.status == BatchStatus.VALIDATED
+    assert (batch.rows_total, batch.rows_valid, batch.rows_with_errors) == (6, 5, 1)
+    assert Person.objects.count() == 0
+    issue = batch.issues.get(code="nik_scientific")
+    assert issue.row == 7 and issue.column == "NIK" and "Text" in issue.message_en
+
+    batch = commit_batch(batch, leran_operator)
+    assert batch.status == BatchStatus.COMMITTED and batch.rows_committed == 5
+    people = Person.objects.order_by("source_row")
+    assert people.count() == 5
+    first = people[0]
+    assert first.batch_id == batch.pk and first.source_row == 2 and first.village_id == world.leran.pk
+    assert (
+        first.phone.startswith("+62812") and first.occupation is not None and first.occupation.slug != "other"
+    )
+    assert first.name_search == "warga 1"
+    log = PersonChange.objects.get(person_id=first.pk)
+    assert log.action == "create" and log.via == "import" and log.batch_id == batch.pk
+    assert log.actor == leran_operator and log.after["nik"] == first.nik
+
+
+def test_the_same_file_again_is_recognised_and_adds_nothing(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    path = write_csv(var_dir / "leran.csv", good_rows(3))
+    first = run_import(path, village=world.leran, user=leran_operator, commit=True)
+    again = run_import(path, village=world.leran, user=leran_operator, commit=True)
+    assert first.status == BatchStatus.COMMITTED
+    assert again.status == BatchStatus.FAILED and again.error_code == "already_imported"
+    assert f"#{first.pk}" in again.issues.get().message_en
+    assert Person.objects.count() == 3
+
+
+def test_niks_already_in_the_registry_are_reported_and_never_overwritten(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    rows = good_rows(2)
+    Person.objects.create(nik=rows[0][1], full_name="Nama Lama", sex="L", village=world.leran)
+    batch = run_import(
+        write_csv(var_dir / "a.csv", rows), village=world.leran, user=leran_operator, commit=True
+    )
+    assert batch.issues.filter(code="nik_exists", row=2).exists()
+    assert batch.rows_committed == 1
+    assert Person.objects.get(nik=rows[0][1]).full_name == "Nama Lama"
+
+
+def test_duplicate_niks_in_a_file_keep_the_first_row(world: Any, var_dir: Path, leran_operator: Any) -> None:
+    rows = good_rows(2)
+    rows.append([3, rows[0][1], "Kembar", "L", rows[0][4], LERAN, "Nelayan", ""])
+    batch = run_import(
+        write_csv(var_dir / "d.csv", rows), village=world.leran, user=leran_operator, commit=True
+    )
+    dup = batch.issues.get(code="nik_duplicate_in_file")
+    assert dup.row == 4 and "2" in dup.message_en
+    assert Person.objects.filter(nik=rows[0][1]).get().full_name == "Warga 1"
+
+
+def test_a_failure_in_the_middle_of_commit_writes_nothing_and_the_batch_can_be_rerun(
+    world: Any, var_dir: Path, leran_operator: Any, monkeypatch: Any
+) -> None:
+    from jaring.registry import bulk
+
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+    real = bulk._executemany if bulk.connection.vendor != "postgresql" else bulk._copy
+    calls = {"n": 0}
+
+    def crash_after_first_chunk(table: str, frame: pl.DataFrame, on_chunk: Any) -> None:
+        def chunk_done(done: int) -> None:
+            calls["n"] += 1
+            if on_chunk:
+                on_chunk(done)
+            if calls["n"] == 2:  # two chunks of persons are already written
+                raise RuntimeError("power cut")
+
+        real(table, frame, chunk_done)
+
+    name = "_copy" if bulk.connection.vendor == "postgresql" else "_executemany"
+    monkeypatch.setattr(bulk, name, crash_after_first_chunk)
+    batch = run_import(
+        write_csv(var_dir / "a.csv", good_rows(7)), village=world.leran, user=leran_operator, commit=False
+    )
+    with pytest.raises(RuntimeError, match="power cut"):
+        commit_batch(batch, leran_operator)
+    assert Person.objects.count() == 0 and PersonChange.objects.count() == 0
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.VALIDATED
+
+    monkeypatch.setattr(bulk, name, real)
+    batch = commit_batch(batch, leran_operator)
+    assert batch.status == BatchStatus.COMMITTED and Person.objects.count() == 7
+
+
+def test_a_batch_left_committing_by_a_killed_process_can_be_committed(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    batch = run_import(
+        write_csv(var_dir / "a.csv", good_rows(3)), village=world.leran, user=leran_operator, commit=False
+    )
+    Batch.objects.filter(pk=batch.pk).update(status=BatchStatus.COMMITTING)
+    batch.refresh_from_db()
+    assert commit_batch(batch, leran_operator).rows_committed == 3
+
+
+def test_a_district_file_puts_each_row_in_its_village_and_refuses_villages_outside(
+    world: Any, var_dir: Path, data_steward: Any
+) -> None:
+    from jaring.geo.models import Area
+
+    manyar = Area.objects.get(code="35.25.10")
+    rows = good_rows(2, village=LERAN) + good_rows(1, village=GUMENO, start=10)
+    rows.append([20, nik(3, 3, 1983, 20), "Orang Luar", "L", "03/03/1983", "35.25.01.2001", "Petani", ""])
+    rows.append([21, nik(4, 3, 1983, 21), "Kode Salah", "L", "04/03/1983", "35.25.10.9999", "Petani", ""])
+    rows.append([22, nik(5, 3, 1983, 22), "Tanpa Desa", "L", "05/03/1983", "", "Petani", ""])
+    batch = run_import(write_csv(var_dir / "m.csv", rows), village=manyar, user=data_steward, commit=True)
+    codes = {(i.row, i.code) for i in batch.issues.all()}
+    assert (5, "village_outside_area") in codes
+    assert (6, "village_unknown") in codes
+    assert (7, "required_missing") in codes
+    assert batch.rows_committed == 3
+    assert Person.objects.filter(village__code=GUMENO).count() == 1
+
+
+def test_a_village_file_without_a_village_column_puts_everyone_in_that_village(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    header = ["NIK", "Nama", "L/P", "Tgl Lahir"]
+    rows = [[r[1], r[2], "Laki-laki", r[4]] for r in good_rows(3)]
+    batch = run_import(
+        write_csv(var_dir / "v.csv", rows, header, sep=";"),
+        village=world.leran,
+        user=leran_operator,
+        commit=True,
+    )
+    assert batch.rows_committed == 3
+    assert set(Person.objects.values_list("village__code", flat=True)) == {LERAN}
+
+
+def test_an_explicit_mapping_names_unusual_headers_and_unknown_columns_are_warned(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    header = ["Nomor Induk", "Nama Warga", "Kelamin", "Tanggal Lahir", "Warna Favorit"]
+    rows = [[r[1], r[2], "L", r[4], "biru"] for r in good_rows(2)]
+    path = write_csv(var_dir / "m.csv", rows, header)
+    batch = run_import(
+        path, village=world.leran, user=leran_operator, commit=True, mapping={"Nomor Induk": "nik"}
+    )
+    assert batch.rows_committed == 2
+    ignored = batch.issues.get(code="column_ignored")
+    assert ignored.row == 0 and ignored.severity == "warning" and "Warna Favorit" in ignored.message_en
+
+
+def test_an_xlsx_reports_real_sheet_rows_and_reads_numeric_niks_and_excel_dates(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    path = var_dir / "leran.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Data")
+    ws.write_string(0, 0, "Daftar pekerja rentan Desa Leran")  # a title row above the header
+    ws.write_row(1, 0, ["NIK", "Nama Lengkap", "Jenis Kelamin", "Tanggal Lahir"])
+    ws.write_row(2, 0, [int(nik(5, 3, 1985, 1)), "Budi", "L", 31111])  # serial 31111 = 05/03/1985
+    ws.write_row(3, 0, [nik(6, 3, 1985, 2), "Joko", "X", "06/03/1985"])
+    wb.close()
+    # The title row makes row 2 the header: map the title away by choosing the sheet and header layout.
+    batch = run_import(path, village=world.leran, user=leran_operator, commit=False)
+    # The first row is a title, so the header is not recognised: a clear file-level error.
+    assert batch.status == BatchStatus.FAILED and batch.error_code == "headers_unrecognised"
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Data")
+    ws.write_row(0, 0, ["NIK", "Nama Lengkap", "Jenis Kelamin", "Tanggal Lahir"])
+    ws.write_row(1, 0, [int(nik(5, 3, 1985, 1)), "Budi", "L", 31111])
+    ws.write_row(2, 0, [nik(6, 3, 1985, 2), "Joko", "X", "06/03/1985"])
+    wb.close()
+    batch = run_import(path, village=world.leran, user=leran_operator, commit=True)
+    assert batch.issues.get(code="sex_invalid").row == 3
+    budi = Person.objects.get()
+    assert budi.nik == nik(5, 3, 1985, 1) and str(budi.birth_date) == "1985-03-05"
+
+
+def test_the_issue_report_holds_the_original_cells_and_neutralises_formulas(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    rows = good_rows(1)
+    rows.append([2, "123", '=HYPERLINK("http://x")', "L", "01/01/1980", LERAN, "", ""])
+    batch = run_import(
+        write_csv(var_dir / "r.csv", rows), village=world.leran, user=leran_operator, commit=False
+    )
+    report = pl.read_csv(io.BytesIO(issue_report(batch, "csv")), infer_schema=False)
+    assert report.get_column("row").to_list() == ["3"]
+    assert report.get_column("Nama Lengkap")[0].startswith("'=")
+    assert "nik_length" in report.get_column("issues")[0]
+    assert issue_report(batch, "xlsx")[:2] == b"PK"
+
+
+def test_the_json_summary_has_the_documented_keys(world: Any, var_dir: Path, leran_operator: Any) -> None:
+    batch = run_import(
+        write_csv(var_dir / "a.csv", good_rows(2)), village=world.leran, user=leran_operator, commit=True
+    )
+    s = batch_summary(batch)
+    assert {
+        "batch",
+        "status",
+        "rows_total",
+        "rows_valid",
+        "rows_with_errors",
+        "rows_committed",
+        "issues",
+    } <= set(s)
+    assert s["rows_committed"] == 2 and s["status"] == "committed"
