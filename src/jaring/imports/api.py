@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -136,7 +136,7 @@ def upload_batch(
     assert isinstance(area, Area)
     batch = create_batch(file, village=area, user=request.user, filename=file.name, sheet=sheet or None)
     batch = start_validation(batch)
-    return 201, batch_out(batch)
+    return Status(201, batch_out(batch))
 
 
 @router.get("/{int:batch_id}", response={200: BatchOut, 404: Error}, summary="Get a batch")
@@ -180,8 +180,11 @@ def commit(request: HttpRequest, batch_id: int) -> Any:
     batch = _get_batch(request, batch_id)
     scope_for(request.user).check_can_edit_in(batch.village)
     if batch.status not in {BatchStatus.VALIDATED, BatchStatus.COMMITTING}:
-        return 409, {
-            "detail": f"Batch is {batch.status}, not validated / batch belum tervalidasi",
-            "code": "not_validated",
-        }
+        return Status(
+            409,
+            {
+                "detail": f"Batch is {batch.status}, not validated / batch belum tervalidasi",
+                "code": "not_validated",
+            },
+        )
     return batch_out(start_commit(batch, request.user))

@@ -22,4 +22,4 @@ class UploadForm(forms.Form):
         field = self.fields["village"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = villages if villages is not None else Area.objects.none()
-        field.label_from_instance = lambda a: f"{a.name} ({a.code})"  # type: ignore[method-assign]
+        field.label_from_instance = lambda a: f"{a.name} ({a.code})"  # type: ignore[method-assign,assignment]

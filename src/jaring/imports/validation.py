@@ -93,11 +93,11 @@ class Lookups:
 
 
 def prepare_frame(
-    raw: RawTable, hmap: HeaderMap, sink: IssueSink, lookups: Lookups | None = None
+    table: RawTable, hmap: HeaderMap, sink: IssueSink, lookups: Lookups | None = None
 ) -> pl.DataFrame:
     """Typed Person values from the raw text frame, with an issue for every unreadable value."""
     lookups = lookups or Lookups.load()
-    src = raw.frame
+    src = table.frame
     cols: dict[str, pl.Expr] = {}
     for field_name, index in hmap.fields.items():
         cols[f"raw_{field_name}"] = pl.col(f"c{index}")

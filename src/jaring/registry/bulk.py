@@ -157,14 +157,15 @@ def _copy(table: str, frame: pl.DataFrame, on_chunk: Any) -> None:
     cols = ", ".join(frame.columns)
     with connection.cursor() as cur:
         raw = cur.cursor  # the psycopg3 cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT CSV)") as copy:
-            for offset in range(0, frame.height, CHUNK):
-                chunk = frame.slice(offset, CHUNK)
-                buf = io.BytesIO()
-                chunk.write_csv(buf, include_header=False)
+        for offset in range(0, frame.height, CHUNK):
+            chunk = frame.slice(offset, CHUNK)
+            buf = io.BytesIO()
+            chunk.write_csv(buf, include_header=False)
+            # One COPY per chunk: the connection is free between chunks for progress updates.
+            with raw.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT CSV)") as copy:
                 copy.write(buf.getvalue())
-                if on_chunk is not None:
-                    on_chunk(offset + chunk.height)
+            if on_chunk is not None:
+                on_chunk(offset + chunk.height)
 
 
 def _executemany(table: str, frame: pl.DataFrame, on_chunk: Any) -> None:
