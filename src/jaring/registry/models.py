@@ -98,7 +98,8 @@ class Person(models.Model):
     kk = models.CharField(_("KK number"), max_length=16, blank=True, db_index=True)
     full_name = models.CharField(_("full name"), max_length=200)
     # Lower-case, accent- and punctuation-free copy of the name for search.
-    name_search = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    # Indexed together with the village (Meta.indexes) so a search counts its matches from the index alone.
+    name_search = models.CharField(max_length=200, editable=False, default="")
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     birth_place = models.CharField(_("birth place"), max_length=100, blank=True)
@@ -158,7 +159,9 @@ class Person(models.Model):
             models.Index(
                 fields=["village", "occupation", "is_synthetic", "sex", "bpjs_status"],
                 name="person_village_occ",
-            )
+            ),
+            # Name search: the prefix range on name_search, the scope test on village_id, no table read.
+            models.Index(fields=["name_search", "village"], name="person_name_village"),
         ]
 
     def __str__(self) -> str:
