@@ -85,3 +85,23 @@ def test_household_members_share_a_kk_and_stay_in_scope(world, leran_operator) -
     members = list(services.household_members(head, scope_for(leran_operator)))
     assert members == [wife]
     assert elsewhere not in members
+
+
+def test_web_and_api_entry_use_the_imports_rules(world, leran_operator) -> None:
+    # The birth date disagrees with the NIK: only the import's full rule set knows this one.
+    with pytest.raises(services.PersonInvalid) as err:
+        services.create_person(_data(world.leran, birth_date=dt.date(1990, 6, 6)), actor=leran_operator)
+    assert [e.code for e in err.value.errors] == ["nik_birth_date_mismatch"]
+
+
+def test_an_update_does_not_collide_with_its_own_nik(world, leran_operator) -> None:
+    person = services.create_person(_data(world.leran), actor=leran_operator)
+    updated = services.update_person(person, {"address": "Jl. Raya"}, actor=leran_operator, expected_version=1)
+    assert updated.address == "Jl. Raya"
+
+
+def test_an_existing_nik_is_reported_as_in_the_registry(world, leran_operator) -> None:
+    first = services.create_person(_data(world.leran), actor=leran_operator)
+    with pytest.raises(services.PersonInvalid) as err:
+        services.create_person(_data(world.leran, nik=first.nik, full_name="Kembar"), actor=leran_operator)
+    assert "nik_exists" in [e.code for e in err.value.errors]
