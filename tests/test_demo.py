@@ -50,7 +50,10 @@ def test_the_demo_loads_synthetic_workers_through_imports_and_a_second_run_chang
     assert sorted(p.name for p in demo_dir.glob("*.csv"))[0].startswith("SINTETIS-")
 
     changes = PersonChange.objects.count()
+    batch_ids = sorted(Batch.objects.values_list("id", flat=True))
     call_command("demo", "--people", "400", "--leran", "60")
+    assert "0 rows committed by this run" in capsys.readouterr().out
     assert Person.objects.count() == persons
     assert PersonChange.objects.count() == changes
+    assert sorted(Batch.objects.values_list("id", flat=True)) == batch_ids
     assert sum(b.rows_committed for b in Batch.objects.filter(status=BatchStatus.COMMITTED)) == persons

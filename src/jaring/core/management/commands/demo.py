@@ -36,7 +36,7 @@ class Command(BaseCommand):
         total = Person.objects.count()
         synthetic = Person.objects.filter(is_synthetic=True).count()
         leran = Person.objects.filter(village__code=demo.LERAN).count()
-        committed = sum(f.batch.rows_committed for f in report.files if f.batch is not None)
+        committed = sum(f.batch.rows_committed for f in report.files if f.batch is not None and not f.skipped)
         self.stdout.write("")
         self.stdout.write(
             self.style.WARNING("SINTETIS / SYNTHETIC DATA: every worker in this demo is made up.")
