@@ -96,7 +96,9 @@ def test_web_and_api_entry_use_the_imports_rules(world, leran_operator) -> None:
 
 def test_an_update_does_not_collide_with_its_own_nik(world, leran_operator) -> None:
     person = services.create_person(_data(world.leran), actor=leran_operator)
-    updated = services.update_person(person, {"address": "Jl. Raya"}, actor=leran_operator, expected_version=1)
+    updated = services.update_person(
+        person, {"address": "Jl. Raya"}, actor=leran_operator, expected_version=1
+    )
     assert updated.address == "Jl. Raya"
 
 

@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0001_initial'),
-        ('imports', '0001_initial'),
-        ('registry', '0005_person_dashboard_covering_index'),
+        ("geo", "0001_initial"),
+        ("imports", "0001_initial"),
+        ("registry", "0005_person_dashboard_covering_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='name_search',
-            field=models.CharField(default='', editable=False, max_length=200),
+            model_name="person",
+            name="name_search",
+            field=models.CharField(default="", editable=False, max_length=200),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name_search', 'village'], name='person_name_village'),
+            model_name="person",
+            index=models.Index(fields=["name_search", "village"], name="person_name_village"),
         ),
     ]
