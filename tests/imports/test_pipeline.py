@@ -88,6 +88,8 @@ def test_a_failure_in_the_middle_of_commit_writes_nothing_and_the_batch_can_be_r
     from jaring.registry import bulk
 
     monkeypatch.setattr(bulk, "CHUNK", 2)
+    monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 1)  # SQLite: the drop-and-rebuild index path too
+    indexes_before = _index_names()
     real = bulk._executemany if bulk.connection.vendor != "postgresql" else bulk._copy
     calls = {"n": 0}
 
@@ -109,12 +111,26 @@ def test_a_failure_in_the_middle_of_commit_writes_nothing_and_the_batch_can_be_r
     with pytest.raises(RuntimeError, match="power cut"):
         commit_batch(batch, leran_operator)
     assert Person.objects.count() == 0 and PersonChange.objects.count() == 0
+    assert _index_names() == indexes_before
     batch.refresh_from_db()
     assert batch.status == BatchStatus.VALIDATED
 
     monkeypatch.setattr(bulk, name, real)
     batch = commit_batch(batch, leran_operator)
     assert batch.status == BatchStatus.COMMITTED and Person.objects.count() == 7
+
+
+def _index_names() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT indexname FROM pg_indexes WHERE tablename LIKE 'registry_person%%'")
+        else:
+            cur.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'registry_person%'"
+            )
+        return {r[0] for r in cur.fetchall()}
 
 
 def test_a_batch_left_committing_by_a_killed_process_can_be_committed(

@@ -5,8 +5,8 @@ Every refusal is a :class:`FileProblem` with an issue code; nothing here ever wr
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -70,41 +70,49 @@ def read_table(path: Path, *, filename: str | None = None, sheet: str | None = N
 # --- CSV -------------------------------------------------------------------------------------------------
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM), else cp1252/latin-1; refuse mixed encodings."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        encoding = "utf-8-sig"
-    else:
-        encoding = "utf-8"
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else cp1252/latin-1; refuse mixed encodings. Checks without copying."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 16 * 1024 * 1024
     try:
-        return data.decode("utf-8"), encoding
+        for start in range(0, len(data), step):
+            decoder.decode(data[start : start + step], final=start + step >= len(data))
+        return "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
     except UnicodeDecodeError:
         pass
     # Not UTF-8, yet holding well-formed UTF-8 sequences: two encodings were pasted together.
     if _UTF8_MULTIBYTE.search(data):
         raise FileProblem("mixed_encoding") from None
     try:
-        return data.decode("cp1252"), "cp1252"
+        data.decode("cp1252")
+        return "cp1252"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        return "latin-1"
 
 
-def _line_lengths_check(data: bytes, delimiter: bytes) -> None:
-    """Refuse lines with absurd column counts or cells, found with numpy rather than a Python loop."""
-    arr = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero(arr == 10)
-    bounds = np.concatenate(([-1], breaks, [arr.size]))
-    lengths = np.diff(bounds) - 1
-    long_lines = np.flatnonzero(lengths > MAX_CELL_CHARS)
-    for i in long_lines[:20]:  # a handful at most: each is inspected on its own
-        line = data[bounds[i] + 1 : bounds[i + 1]]
-        count = line.count(delimiter) + 1
-        if count > MAX_COLUMNS:
-            raise FileProblem("too_many_columns", count=count, limit=MAX_COLUMNS)
-        widest = max(len(cell) for cell in line.split(delimiter))
-        if widest > MAX_CELL_CHARS:
-            raise FileProblem("cell_too_large", size=widest, limit=MAX_CELL_CHARS)
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of CSV bytes and the encoding found (see :func:`detect_encoding`)."""
+    encoding = detect_encoding(data)
+    return data.decode(encoding), encoding
+
+
+def _diagnose_lines(data: bytes, delimiter: bytes) -> None:
+    """Find absurd lines (too many columns, huge cells), in 32 MB slices to bound memory."""
+    step = 32 * 1024 * 1024
+    line_start = 0
+    for offset in range(0, len(data), step):
+        arr = np.frombuffer(data, dtype=np.uint8, count=min(step, len(data) - offset), offset=offset)
+        breaks = np.flatnonzero(arr == 10) + offset
+        for end in [*breaks.tolist(), len(data)] if offset + step >= len(data) else breaks.tolist():
+            if end - line_start > MAX_CELL_CHARS:
+                line = data[line_start:end]
+                count = line.count(delimiter) + 1
+                if count > MAX_COLUMNS:
+                    raise FileProblem("too_many_columns", count=count, limit=MAX_COLUMNS)
+                widest = max(len(cell) for cell in line.split(delimiter))
+                if widest > MAX_CELL_CHARS:
+                    raise FileProblem("cell_too_large", size=widest, limit=MAX_CELL_CHARS)
+            line_start = end + 1
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -117,38 +125,46 @@ def sniff_delimiter(header_line: str) -> str:
 def _read_csv(data: bytes) -> RawTable:
     if b"\x00" in data[:65536]:
         raise FileProblem("not_text")
-    text, encoding = decode(data)
-    if not text.strip():
+    if not data or data.isspace():
         raise FileProblem("file_empty")
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    encoding = detect_encoding(data)
+    if not encoding.startswith("utf-8"):
+        # polars reads UTF-8 only: transcode the (rare) Windows-1252 file once.
+        data = data.decode(encoding).encode("utf-8")
+    newline = data.find(b"\n")
+    first_line = (data if newline < 0 else data[:newline]).decode("utf-8-sig").rstrip("\r")
     delimiter = sniff_delimiter(first_line)
-    _line_lengths_check(
-        text.encode("utf-8") if encoding.startswith("cp") or encoding == "latin-1" else data,
-        delimiter.encode(),
-    )
-    headers = next(csv.reader([first_line], delimiter=delimiter))
-    headers = [h.strip() for h in headers]
+    if len(first_line) > MAX_CELL_CHARS and first_line.count(delimiter) + 1 > MAX_COLUMNS:
+        raise FileProblem("too_many_columns", count=first_line.count(delimiter) + 1, limit=MAX_COLUMNS)
+    headers = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
     if len(headers) > MAX_COLUMNS:
         raise FileProblem("too_many_columns", count=len(headers), limit=MAX_COLUMNS)
-    names = [f"c{i}" for i in range(len(headers))]
-    body = text.split("\n", 1)[1] if "\n" in text else ""
-    if not body.strip():
+    if newline < 0 or not data[newline:].strip():
         raise FileProblem("no_rows")
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+    names = [f"c{i}" for i in range(len(headers))]
+
+    def read(truncate: bool) -> pl.DataFrame:
+        return pl.read_csv(
+            data,
             has_header=False,
-            new_columns=names,
+            skip_rows=1,
+            schema=dict.fromkeys(names, pl.String),
             separator=delimiter,
-            infer_schema=False,
-            truncate_ragged_lines=True,
+            truncate_ragged_lines=truncate,
         )
+
+    try:
+        try:
+            frame = read(False)
+        except pl.exceptions.ComputeError:
+            # A line longer than the header: a broken file, or only a stray trailing delimiter.
+            _diagnose_lines(data, delimiter.encode())
+            frame = read(True)
+    except FileProblem:
+        raise
     except Exception as exc:  # polars reports malformed quoting etc.; a file-level error, never a crash
         raise FileProblem("file_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
-    if frame.width < len(names):  # a body narrower than its header: pad with empty columns
-        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in names[frame.width :])
-    frame = frame.select(names[: len(headers)]).with_row_index("_row", offset=2)
-    frame = frame.with_columns(pl.col("_row").cast(pl.Int64))
+    frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
     frame = _drop_blank_rows(frame, names)
     if frame.height == 0:
         raise FileProblem("no_rows")
