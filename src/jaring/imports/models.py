@@ -83,7 +83,7 @@ class Severity(models.TextChoices):
 
 
 class BatchIssue(models.Model):
-    """One problem in one row (or the whole file, row 0) of a batch, in the spreadsheet's own row numbering."""
+    """One problem in one row (or the whole file, row 0) of a batch, in the spreadsheet's row numbering."""
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="issues")
     row = models.PositiveIntegerField(
