@@ -227,6 +227,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
         raise FileProblem("too_many_columns", count=raw.width, limit=MAX_COLUMNS)
     first_row = _sheet_first_row(path, index)
     cols = raw.columns
+    header_index = _header_row(raw)
+    raw = raw.slice(header_index)
+    first_row += header_index
     headers = [("" if v is None else str(v)).strip() for v in raw.row(0)]
     # Trailing header cells left empty are not columns.
     while headers and headers[-1] == "":
@@ -242,6 +245,17 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
         raise FileProblem("no_rows")
     _check_cells(frame, names_)
     return RawTable(headers=headers, frame=frame, kind="xlsx", sheet=names[index])
+
+
+def _header_row(raw: pl.DataFrame, look: int = 10) -> int:
+    """Index of the header row: the first of the top rows naming two known columns (titles sit above)."""
+    from jaring.imports.lib.headers import map_headers
+
+    for i in range(min(look, raw.height)):
+        cells = [("" if v is None else str(v)).strip() for v in raw.row(i)]
+        if len(map_headers(cells).fields) >= 2:
+            return i
+    return 0
 
 
 # --- both ------------------------------------------------------------------------------------------------
