@@ -480,11 +480,30 @@ def validate_records(
             and village.level == AreaLevel.VILLAGE
         ):
             row["village_id"], row["village_code"] = village.pk, village.code
-        if isinstance(row.get("birth_date"), dt.datetime):
-            row["birth_date"] = row["birth_date"].date()
+        born = row.get("birth_date")
+        if isinstance(born, dt.datetime):
+            row["birth_date"] = born.date()
+        elif isinstance(born, str):
+            try:
+                row["birth_date"] = dt.date.fromisoformat(born)
+            except ValueError:
+                row["birth_date"] = None
+        for key, kind in (
+            ("latitude", float),
+            ("longitude", float),
+            ("monthly_income", int),
+            ("dependants", int),
+        ):
+            if row.get(key) is not None and not isinstance(row[key], kind):
+                try:
+                    row[key] = kind(row[key])
+                except (TypeError, ValueError):
+                    row[key] = None
         for key in ("nik", "kk", "village_code", "sex", "full_name", "employment_status", "bpjs_status"):
             if row.get(key) is not None:
                 row[key] = str(row[key])
+        if row.get("sex"):
+            row["sex"] = row["sex"].upper()
         rows.append(row)
     df = pl.DataFrame(rows, schema=TYPED_SCHEMA)
     sink = IssueSink()
