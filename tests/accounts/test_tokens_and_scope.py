@@ -67,3 +67,9 @@ def test_a_user_without_a_profile_sees_nothing(world, django_user_model) -> None
     client.force_login(user)
     assert b"Siti" not in client.get("/").content
     assert client.get("/persons/").status_code == 403
+
+
+def test_token_prefixes_are_safe_to_type_on_a_command_line(leran_operator) -> None:
+    for _ in range(200):
+        token, _key = ApiToken.issue(leran_operator, "many")
+        assert token.prefix.isalnum()

@@ -120,6 +120,8 @@ class ApiToken(models.Model):
     def issue(cls, user: models.Model, name: str) -> tuple[ApiToken, str]:
         """Create a token and return it with the plain key (shown once)."""
         key = "jrg_" + secrets.token_urlsafe(32)
+        while not key[4:12].isalnum():  # a prefix like "-x…" would read as an option in `token revoke`
+            key = "jrg_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[4:12])
         return token, key
 
