@@ -90,21 +90,16 @@ def test_a_failure_in_the_middle_of_commit_writes_nothing_and_the_batch_can_be_r
     monkeypatch.setattr(bulk, "CHUNK", 2)
     monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 1)  # SQLite: the drop-and-rebuild index path too
     indexes_before = _index_names()
-    real = bulk._executemany if bulk.connection.vendor != "postgresql" else bulk._copy
+    real = bulk._write
     calls = {"n": 0}
 
-    def crash_after_first_chunk(table: str, frame: pl.DataFrame, on_chunk: Any) -> None:
-        def chunk_done(done: int) -> None:
-            calls["n"] += 1
-            if on_chunk:
-                on_chunk(done)
-            if calls["n"] == 2:  # two chunks of persons are already written
-                raise RuntimeError("power cut")
+    def crash_on_the_third_write(table: str, frame: pl.DataFrame) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:  # persons and change-log rows of the first chunk are already written
+            raise RuntimeError("power cut")
+        real(table, frame)
 
-        real(table, frame, chunk_done)
-
-    name = "_copy" if bulk.connection.vendor == "postgresql" else "_executemany"
-    monkeypatch.setattr(bulk, name, crash_after_first_chunk)
+    monkeypatch.setattr(bulk, "_write", crash_on_the_third_write)
     batch = run_import(
         write_csv(var_dir / "a.csv", good_rows(7)), village=world.leran, user=leran_operator, commit=False
     )
@@ -115,7 +110,7 @@ def test_a_failure_in_the_middle_of_commit_writes_nothing_and_the_batch_can_be_r
     batch.refresh_from_db()
     assert batch.status == BatchStatus.VALIDATED
 
-    monkeypatch.setattr(bulk, name, real)
+    monkeypatch.setattr(bulk, "_write", real)
     batch = commit_batch(batch, leran_operator)
     assert batch.status == BatchStatus.COMMITTED and Person.objects.count() == 7
 

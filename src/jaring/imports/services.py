@@ -230,8 +230,10 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
         )
     _set_progress(batch, 0.3, f"Normalising {raw.frame.height} rows", progress)
     typed = prepare_frame(raw, hmap, sink, Lookups.load())
+    del raw  # the text cells are no longer needed: free them before the checks
     _set_progress(batch, 0.5, "Checking NIKs, villages and the registry", progress)
     checked = check_frame(typed, batch.village, sink)
+    del typed
     issues = sink.frame()
     bad_rows = error_rows(issues)
     warn_rows = (

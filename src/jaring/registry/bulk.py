@@ -151,48 +151,52 @@ def insert_persons(
     else:
         now = str(connection.ops.adapt_datetimefield_value(stamp))
     persons = person_frame(df, batch=batch, is_synthetic=synthetic, ids=ids, now=now)
-    changes = change_frame(persons, batch=batch, actor=actor, via=via, now=now)
-    if connection.vendor == "postgresql":
-        _copy("registry_person", persons, on_chunk)
-        _copy("registry_personchange", changes, None)
-    else:
-        _executemany("registry_person", persons, on_chunk)
-        _executemany("registry_personchange", changes, None)
+    del df
+    # Change-log rows are built chunk by chunk: their JSON images are the bulkiest part of the load.
+    with _bulk_mode("registry_person", persons.height), _bulk_mode("registry_personchange", persons.height):
+        for offset in range(0, persons.height, CHUNK):
+            chunk = persons.slice(offset, CHUNK)
+            _write("registry_person", chunk)
+            _write("registry_personchange", change_frame(chunk, batch=batch, actor=actor, via=via, now=now))
+            if on_chunk is not None:
+                on_chunk(offset + chunk.height)
     return persons.height
 
 
-def _copy(table: str, frame: pl.DataFrame, on_chunk: Any) -> None:
-    cols = ", ".join(frame.columns)
-    with _pg_constraints_rebuilt(table, frame.height), connection.cursor() as cur:
+def _bulk_mode(table: str, new_rows: int) -> contextlib.AbstractContextManager[None]:
+    if connection.vendor == "postgresql":
+        return _pg_constraints_rebuilt(table, new_rows)
+    return _indexes_rebuilt(table, new_rows)
+
+
+def _write(table: str, frame: pl.DataFrame) -> None:
+    """Append ``frame`` to ``table``: one COPY on PostgreSQL, one executemany on SQLite."""
+    if connection.vendor == "postgresql":
+        _copy(table, frame)
+    else:
+        _executemany(table, frame)
+
+
+def _copy(table: str, frame: pl.DataFrame) -> None:
+    buf = io.BytesIO()
+    frame.write_csv(buf, include_header=False)
+    with connection.cursor() as cur:
         raw = cur.cursor  # the psycopg3 cursor under Django's wrapper
-        for offset in range(0, frame.height, CHUNK):
-            chunk = frame.slice(offset, CHUNK)
-            buf = io.BytesIO()
-            chunk.write_csv(buf, include_header=False)
-            # One COPY per chunk: the connection is free between chunks for progress updates.
-            with raw.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT CSV)") as copy:
-                copy.write(buf.getvalue())
-            if on_chunk is not None:
-                on_chunk(offset + chunk.height)
+        with raw.copy(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN (FORMAT CSV)") as copy:
+            copy.write(buf.getvalue())
 
 
-def _executemany(table: str, frame: pl.DataFrame, on_chunk: Any) -> None:
+def _executemany(table: str, frame: pl.DataFrame) -> None:
     # SQLite takes dates as ISO text and booleans as 0/1.
     frame = frame.with_columns(
         *[pl.col(c).dt.strftime("%Y-%m-%d") for c, t in frame.schema.items() if t == pl.Date],
         *[pl.col(c).cast(pl.Int8) for c, t in frame.schema.items() if t == pl.Boolean],
     )
-    cols = ", ".join(frame.columns)
     marks = ", ".join(["?"] * frame.width)
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
+    sql = f"INSERT INTO {table} ({', '.join(frame.columns)}) VALUES ({marks})"
     connection.ensure_connection()
-    raw = connection.connection  # the sqlite3 connection, inside Django's open transaction
-    with _indexes_rebuilt(table, frame.height):
-        for offset in range(0, frame.height, CHUNK):
-            chunk = frame.slice(offset, CHUNK)
-            raw.executemany(sql, chunk.iter_rows())
-            if on_chunk is not None:
-                on_chunk(offset + chunk.height)
+    # The raw sqlite3 connection, inside Django's open transaction (no per-row wrapper overhead).
+    connection.connection.executemany(sql, frame.iter_rows())
 
 
 @contextlib.contextmanager
