@@ -208,6 +208,9 @@ def run_one(n: int, requests: int) -> dict[str, Any]:
         web.force_login(world.users["diskominfo.steward"])
         page_ms = [timed("/persons/", {"q": q}, via=web)[0] for q in queries[:30]]
         browse_ms = [timed("/persons/", {"page": str(p)}, via=web)[0] for p in range(1, 11)]
+        from django.core.cache import cache
+
+        cache.clear()  # the first visit counts; the next ones come from the cache until the registry changes
         dashboard_ms = [timed("/", via=web)[0] for _ in range(5)]
         return {
             "nik_lookup_ms": _percentiles(nik_ms),
@@ -215,7 +218,8 @@ def run_one(n: int, requests: int) -> dict[str, Any]:
             "name_search_median_matches": int(statistics.median(hits)),
             "registry_search_page_ms": _percentiles(page_ms),
             "registry_browse_page_ms": _percentiles(browse_ms),
-            "dashboard_ms": _percentiles(dashboard_ms),
+            "dashboard_first_ms": round(dashboard_ms[0], 2),
+            "dashboard_cached_ms": _percentiles(dashboard_ms[1:]),
             "nik_goal_met": _percentiles(nik_ms)["p95"] <= GOALS_MS["nik"],
             "name_goal_met": _percentiles(name_ms)["p95"] <= GOALS_MS["name"],
         }
@@ -309,7 +313,7 @@ def main() -> int:
                     f"name p50 {name['p50']} / p95 {name['p95']} / p99 {name['p99']} ms (goal ≤ 100); "
                     f"search page p95 {r['registry_search_page_ms']['p95']} ms; "
                     f"browse page p95 {r['registry_browse_page_ms']['p95']} ms; "
-                    f"dashboard p50 {r['dashboard_ms']['p50']} ms",
+                    f"dashboard {r['dashboard_first_ms']} ms (cached {r['dashboard_cached_ms']['p50']} ms)",
                     flush=True,
                 )
     if args.json:

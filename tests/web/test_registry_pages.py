@@ -291,3 +291,57 @@ def test_regency_wide_browsing_never_leaves_the_regency(
     api = token_client(world.users["bps.reviewer"]).get("/api/v1/persons").json()
     assert {p["full_name"] for p in api["items"]} == {"Budi Gumenoputra", "Siti Leranwati"}
     assert token_client(world.users["bps.reviewer"]).get(f"/api/v1/persons/{outsider.pk}").status_code == 404
+
+
+def test_the_dashboard_follows_every_change_to_the_registry(
+    world, leran_client, leran_operator, people
+) -> None:
+    from jaring.registry import services
+
+    def total() -> str:
+        return leran_client.get("/").content.decode().split('id="total-workers">')[1].split("<")[0]
+
+    assert total() == "1"
+    extra = make_person(world.leran, "Tambahan")
+    assert total() == "2"
+    services.delete_person(extra, actor=leran_operator)
+    assert total() == "1"
+    services.delete_person(Person.objects.get(pk=people[0].pk), actor=leran_operator)
+    assert total() == "0"
+
+
+def test_the_cached_dashboard_of_a_big_registry_follows_changes_too(
+    world, leran_client, leran_operator, people, monkeypatch
+) -> None:
+    from django.core.cache import cache
+
+    from jaring.core.lib import stats
+    from jaring.registry import services
+
+    cache.clear()
+    monkeypatch.setattr(stats, "CACHE_FROM_PERSON_ID", 0)
+    calls = []
+    original = stats.dashboard_stats
+    monkeypatch.setattr(stats, "dashboard_stats", lambda scope: calls.append(1) or original(scope))
+
+    def total() -> str:
+        return leran_client.get("/").content.decode().split('id="total-workers">')[1].split("<")[0]
+
+    assert total() == "1"
+    assert total() == "1"
+    assert len(calls) == 1  # the second visit came from the cache
+    extra = services.create_person(
+        {
+            "nik": nik_for(world.leran),
+            "full_name": "Baru",
+            "sex": "L",
+            "birth_date": dt.date(1985, 3, 12),
+            "village": world.leran,
+        },
+        actor=leran_operator,
+    )
+    assert total() == "2"
+    services.update_person(extra, {"sex": "L", "dusun": "X"}, actor=leran_operator, expected_version=1)
+    services.delete_person(Person.objects.get(pk=extra.pk), actor=leran_operator)
+    assert total() == "1"
+    cache.clear()

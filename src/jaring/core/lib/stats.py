@@ -12,6 +12,9 @@ from jaring.accounts.scope import Scope
 from jaring.geo.models import Area
 from jaring.registry.models import OccupationCategory
 
+# Registries whose highest person id is below this are counted on every visit.
+CACHE_FROM_PERSON_ID = 50_000
+
 _GROUP = ["village_id", "occupation_id", "is_synthetic", "sex", "bpjs_status"]
 
 
@@ -46,6 +49,39 @@ def _bars(frame: pl.DataFrame, key: str, names: dict[Any, tuple[str, str]]) -> l
             )
         )
     return bars
+
+
+def registry_state() -> tuple[int, int]:
+    """A cheap fingerprint of the registry: it changes whenever a person is added, changed or deleted.
+
+    Every write (web, API, import) logs a PersonChange, and inserts raise the highest person id; both
+    maxima come from primary-key indexes.
+    """
+    from django.db.models import Max
+
+    from jaring.registry.models import Person, PersonChange
+
+    last_change = PersonChange.objects.aggregate(m=Max("id"))["m"] or 0
+    last_person = Person.objects.aggregate(m=Max("id"))["m"] or 0
+    return int(last_change), int(last_person)
+
+
+def cached_dashboard_stats(scope: Scope) -> dict[str, Any]:
+    """:func:`dashboard_stats`, recomputed only when the registry changed (counts are the same for
+    everyone with the same area, so users of one area share the entry)."""
+    from django.core.cache import cache
+
+    state = registry_state()
+    # Small registries are counted directly (milliseconds); the cache is for the 100,000s.
+    if not scope.can_see_aggregates or state[1] < CACHE_FROM_PERSON_ID:
+        return dashboard_stats(scope)
+    area = "all" if scope.sees_everywhere else scope.area_code
+    key = "jaring:dashboard:{}:{}:{}".format(area, *state)
+    stats = cache.get(key)
+    if stats is None:
+        stats = dashboard_stats(scope)
+        cache.set(key, stats, timeout=3600)
+    return stats
 
 
 def dashboard_stats(scope: Scope) -> dict[str, Any]:
