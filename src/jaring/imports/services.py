@@ -137,23 +137,23 @@ def earlier_import(batch: Batch) -> Batch | None:
 
 
 def _store_issues(batch: Batch, issues: pl.DataFrame) -> None:
+    """Replace the batch's issues with ``issues`` (bulk write: a million-row file can have 100,000)."""
+    from jaring.registry.bulk import write_rows
+
     BatchIssue.objects.filter(batch=batch).delete()
     if issues.height == 0:
         return
-    objs = (
-        BatchIssue(
-            batch_id=batch.pk,
-            row=r["row"],
-            column=(r["column"] or "")[:100],
-            code=r["code"],
-            severity=r["severity"],
-            message_id=r["message_id"],
-            message_en=r["message_en"],
-            value=(r["value"] or "")[:200],
-        )
-        for r in issues.iter_rows(named=True)
+    frame = issues.select(
+        pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"),
+        pl.col("row"),
+        pl.col("column").fill_null("").str.slice(0, 100),
+        pl.col("code"),
+        pl.col("severity"),
+        pl.col("message_id"),
+        pl.col("message_en"),
+        pl.col("value").fill_null("").str.slice(0, 200),
     )
-    BatchIssue.objects.bulk_create(objs, batch_size=5000)
+    write_rows(BatchIssue._meta.db_table, frame)
 
 
 def read_batch_table(batch: Batch) -> RawTable:
@@ -294,8 +294,10 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
                 sink.add(frame, pl.col("nik").is_in(taken.implode()), "nik", "nik_exists", pl.col("nik"))
                 frame = frame.filter(~pl.col("nik").is_in(taken.implode()))
                 _append_issues(batch, sink.frame())
+            owned = [frame]
+            del frame  # insert_persons frees the staged rows as soon as it has built its own frame
             count = insert_persons(
-                frame,
+                owned.pop(),
                 batch=batch,
                 actor=user,
                 via=ChangeVia.IMPORT,

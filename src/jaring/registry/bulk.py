@@ -169,6 +169,12 @@ def _bulk_mode(table: str, new_rows: int) -> contextlib.AbstractContextManager[N
     return _indexes_rebuilt(table, new_rows)
 
 
+def write_rows(table: str, frame: pl.DataFrame) -> None:
+    """Append ``frame`` (columns named as the table's) to ``table`` in chunks, in the open transaction."""
+    for offset in range(0, frame.height, CHUNK):
+        _write(table, frame.slice(offset, CHUNK))
+
+
 def _write(table: str, frame: pl.DataFrame) -> None:
     """Append ``frame`` to ``table``: one COPY on PostgreSQL, one executemany on SQLite."""
     if connection.vendor == "postgresql":
@@ -182,7 +188,8 @@ def _copy(table: str, frame: pl.DataFrame) -> None:
     frame.write_csv(buf, include_header=False)
     with connection.cursor() as cur:
         raw = cur.cursor  # the psycopg3 cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN (FORMAT CSV)") as copy:
+        cols = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+        with raw.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT CSV)") as copy:
             copy.write(buf.getvalue())
 
 
@@ -193,7 +200,8 @@ def _executemany(table: str, frame: pl.DataFrame) -> None:
         *[pl.col(c).cast(pl.Int8) for c, t in frame.schema.items() if t == pl.Boolean],
     )
     marks = ", ".join(["?"] * frame.width)
-    sql = f"INSERT INTO {table} ({', '.join(frame.columns)}) VALUES ({marks})"
+    cols = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
     connection.ensure_connection()
     # The raw sqlite3 connection, inside Django's open transaction (no per-row wrapper overhead).
     connection.connection.executemany(sql, frame.iter_rows())
