@@ -239,15 +239,16 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
     warn_rows = (
         issues.filter((pl.col("severity") == "warning") & (pl.col("row") > 0)).get_column("row").unique()
     )
-    valid = checked.filter(~pl.col("_row").is_in(bad_rows.implode()))
+    rows_total = checked.height
+    keep = [c for c in checked.columns if (not c.startswith("_") or c == "_row") and not c.startswith("raw_")]
+    valid = checked.select(keep).filter(~pl.col("_row").is_in(bad_rows.implode()))
+    del checked
     _set_progress(batch, 0.8, f"Saving {issues.height} issues", progress)
     staged = staging_dir() / f"batch-{batch.pk}.parquet"
-    valid.select([c for c in checked.columns if not c.startswith("_") or c == "_row"]).drop(
-        [c for c in checked.columns if c.startswith("raw_")]
-    ).write_parquet(staged)
+    valid.write_parquet(staged)
     with transaction.atomic():
         _store_issues(batch, issues)
-        batch.rows_total = checked.height
+        batch.rows_total = rows_total
         batch.rows_with_errors = bad_rows.len()
         batch.rows_with_warnings = warn_rows.filter(~warn_rows.is_in(bad_rows.implode())).len()
         batch.rows_valid = valid.height

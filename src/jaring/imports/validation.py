@@ -168,7 +168,13 @@ def prepare_frame(
                 pl.col("phone"), raw("phone").replace_strict(fixed, default=None, return_dtype=pl.String)
             ).alias("phone")
         )
-    df = df.join(lookups.occupations, left_on="_occ_key", right_on="_occ_key", how="left")
+    # A dictionary lookup rather than a join: a join would copy the whole frame.
+    occ_map = dict(
+        zip(lookups.occupations["_occ_key"].to_list(), lookups.occupations["_occ_id"].to_list(), strict=True)
+    )
+    df = df.with_columns(
+        pl.col("_occ_key").replace_strict(occ_map, default=None, return_dtype=pl.Int64).alias("_occ_id")
+    )
     has = lambda name: raw(name).is_not_null()  # noqa: E731
     sink.add(df, pl.col("_nik_sci"), "nik", "nik_scientific", raw("nik"))
     sink.add(df, has("sex") & pl.col("sex").is_null(), "sex", "sex_invalid", raw("sex"))

@@ -11,6 +11,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -64,7 +65,7 @@ def read_table(path: Path, *, filename: str | None = None, sheet: str | None = N
         return _read_xlsx(path, sheet)
     if is_xlsx_name(name) or name.lower().endswith(".xls"):
         raise FileProblem("not_xlsx", detail="no ZIP signature / tanpa tanda ZIP")
-    return _read_csv(path.read_bytes())
+    return _read_csv(path.read_bytes(), path)
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(data: bytes) -> RawTable:
+def _read_csv(data: bytes, path: Path | None = None) -> RawTable:
     if b"\x00" in data[:65536]:
         raise FileProblem("not_text")
     if not data or data.isspace():
@@ -143,15 +144,20 @@ def _read_csv(data: bytes) -> RawTable:
         raise FileProblem("no_rows")
     names = [f"c{i}" for i in range(len(headers))]
 
+    # UTF-8 files are scanned from disk (streaming, no second copy in memory); others from transcoded bytes.
+    source: Any = path if path is not None and encoding.startswith("utf-8") else data
+
     def read(truncate: bool) -> pl.DataFrame:
-        return pl.read_csv(
-            data,
+        lazy = pl.scan_csv(
+            source,
             has_header=False,
             skip_rows=1,
             schema=dict.fromkeys(names, pl.String),
             separator=delimiter,
             truncate_ragged_lines=truncate,
         )
+        lazy = lazy.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+        return _drop_blank_rows(lazy, names).collect(engine="streaming")
 
     try:
         try:
@@ -164,8 +170,6 @@ def _read_csv(data: bytes) -> RawTable:
         raise
     except Exception as exc:  # polars reports malformed quoting etc.; a file-level error, never a crash
         raise FileProblem("file_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
-    frame = frame.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
-    frame = _drop_blank_rows(frame, names)
     if frame.height == 0:
         raise FileProblem("no_rows")
     _check_cells(frame, names)
@@ -240,7 +244,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     frame = raw.slice(1).select(cols[: len(headers)])
     frame.columns = names_
     frame = frame.with_row_index("_row", offset=first_row + 1).with_columns(pl.col("_row").cast(pl.Int64))
-    frame = _drop_blank_rows(frame, names_)
+    frame = _drop_blank_rows(frame.lazy(), names_).collect()
     if frame.height == 0:
         raise FileProblem("no_rows")
     _check_cells(frame, names_)
@@ -261,13 +265,12 @@ def _header_row(raw: pl.DataFrame, look: int = 10) -> int:
 # --- both ------------------------------------------------------------------------------------------------
 
 
-def _drop_blank_rows(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-    stripped = [pl.col(n).str.strip_chars().fill_null("") for n in names]
-    frame = frame.with_columns(pl.col(n).str.strip_chars() for n in names)
+def _drop_blank_rows(frame: pl.LazyFrame, names: list[str]) -> pl.LazyFrame:
+    """Cells stripped, empty cells null, and rows with no cell at all left out."""
     frame = frame.with_columns(
-        pl.when(pl.col(n) == "").then(None).otherwise(pl.col(n)).alias(n) for n in names
+        pl.when(pl.col(n).str.strip_chars() != "").then(pl.col(n).str.strip_chars()).alias(n) for n in names
     )
-    return frame.filter(pl.any_horizontal(s != "" for s in stripped))
+    return frame.filter(pl.any_horizontal(pl.col(n).is_not_null() for n in names))
 
 
 def _check_cells(frame: pl.DataFrame, names: list[str]) -> None:
