@@ -85,7 +85,9 @@ class PersonFilters:
 
 def capped_count(qs: QuerySet[Person], cap: int = COUNT_CAP) -> tuple[int, bool]:
     """Count up to ``cap`` rows; returns (count, capped) where capped means "more than cap"."""
-    n = qs.order_by()[: cap + 1].count()
+    # Only village_id is selected: every person index holds it, so the count is read from an index
+    # alone (no table row per match) on SQLite and, after vacuum, on PostgreSQL.
+    n = qs.order_by().values("village_id")[: cap + 1].count()
     return (cap, True) if n > cap else (n, False)
 
 
