@@ -246,3 +246,15 @@ def test_the_json_summary_has_the_documented_keys(world: Any, var_dir: Path, ler
         "issues",
     } <= set(s)
     assert s["rows_committed"] == 2 and s["status"] == "committed"
+
+
+def test_committing_a_batch_twice_writes_its_rows_once(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    batch = run_import(
+        write_csv(var_dir / "a.csv", good_rows(3)), village=world.leran, user=leran_operator, commit=False
+    )
+    stale = Batch.objects.get(pk=batch.pk)  # a second job holding the batch as it was before the first commit
+    commit_batch(batch, leran_operator)
+    assert commit_batch(stale, leran_operator).status == BatchStatus.COMMITTED
+    assert Person.objects.count() == 3 and PersonChange.objects.count() == 3

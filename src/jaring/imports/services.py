@@ -268,6 +268,9 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
     from jaring.registry.bulk import insert_persons
     from jaring.registry.models import ChangeVia
 
+    batch.refresh_from_db()
+    if batch.status == BatchStatus.COMMITTED:
+        return batch  # a second commit job (double click) finds the work done
     if batch.status not in {BatchStatus.VALIDATED, BatchStatus.COMMITTING}:
         raise BatchStateError(f"batch {batch.pk} is {batch.status}, not validated")
     staged = Path(batch.staged_path) if batch.staged_path else None
@@ -286,6 +289,10 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
     total = max(1, frame.height)
     try:
         with transaction.atomic():
+            # Two commit jobs of one batch: the second waits for the first's lock, then finds it committed.
+            current = Batch.objects.select_for_update().get(pk=batch.pk)
+            if current.status == BatchStatus.COMMITTED:
+                return current
             # The registry may have changed since validation: NIKs that arrived meanwhile are left out.
             sink = IssueSink()
             from jaring.imports.validation import _existing_niks
