@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from jaring.imports.models import BatchStatus
-from jaring.imports.services import run_import
+from jaring.imports.services import issue_report, run_import
 from jaring.registry.models import Person
 from tests.data.bad.make_bad_files import GENERATED, make_all
 
@@ -56,3 +56,4 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(
     batch = run_import(path, village=world.leran, user=leran_operator, commit=True)
     assert batch.status == BatchStatus.FAILED and batch.error_code == "file_too_large"
     assert not batch.file
+    assert b"file_too_large" in issue_report(batch, "csv")

@@ -460,7 +460,7 @@ def issue_report(batch: Batch, fmt: str = "csv") -> bytes:
         report = per_row.filter(pl.col("row") > 0).join(cells, left_on="row", right_on="_row", how="left")
         file_level = per_row.filter(pl.col("row") == 0)
         report = pl.concat([file_level, report], how="diagonal")
-    except FileProblem:
+    except (FileProblem, ValueError, OSError):  # unreadable, refused before storing, or file gone
         report = per_row
     report = report.select(["row", *[c for c in report.columns if c not in ("row", "issues")], "issues"])
     report = report.with_columns(pl.all().cast(pl.String))
