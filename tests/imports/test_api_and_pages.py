@@ -118,3 +118,11 @@ def test_the_upload_page_runs_validation_and_the_batch_page_commits(
     from jaring.imports.models import Batch
 
     assert Batch.objects.get().status == BatchStatus.COMMITTED
+
+
+def test_a_steward_reads_batches_in_the_admin_but_cannot_change_them(
+    steward_client: Client, gumeno_batch: Any
+) -> None:
+    assert steward_client.get("/admin/imports/batch/").status_code == 200
+    page = steward_client.get(f"/admin/imports/batch/{gumeno_batch.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
