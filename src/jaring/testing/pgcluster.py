@@ -1,4 +1,6 @@
-"""A throwaway PostgreSQL cluster for tests and benchmarks (initdb + pg_ctl, run as `postgres` when we are root).
+"""A throwaway PostgreSQL cluster for tests and benchmarks.
+
+It runs initdb and pg_ctl as the `postgres` user when we are root, because initdb refuses root.
 
 Used as a pytest plugin (``pytest -p jaring.testing.pgcluster``): on import it starts a cluster and
 points ``JARING_DATABASE_URL`` at it before Django reads its settings; the cluster is removed at exit.
@@ -7,6 +9,7 @@ points ``JARING_DATABASE_URL`` at it before Django reads its settings; the clust
 from __future__ import annotations
 
 import atexit
+import contextlib
 import glob
 import os
 import shutil
@@ -62,14 +65,12 @@ class Cluster:
 
     def _run(self, args: list[str]) -> None:
         cmd = ["runuser", "-u", "postgres", "--", *args] if self.as_postgres else args
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603 (our own argv)
 
     def stop(self) -> None:
         """Stop the server and delete its files."""
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError, PostgresUnavailable):
             self._run([find_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop"])
-        except (subprocess.CalledProcessError, PostgresUnavailable):
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -82,16 +83,20 @@ def start_cluster(extra_options: str = "") -> Cluster:
     cluster.socket_dir.mkdir()
     cluster.data_dir.mkdir()
     if as_postgres:
-        os.chmod(root, 0o755)
+        os.chmod(root, 0o755)  # noqa: S103 (the postgres user must reach the socket and data dirs)
         shutil.chown(cluster.socket_dir, "postgres", "postgres")
         shutil.chown(cluster.data_dir, "postgres", "postgres")
-    cluster._run([initdb, "-D", str(cluster.data_dir), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+    cluster._run(
+        [initdb, "-D", str(cluster.data_dir), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"]
+    )
     options = f"-k {cluster.socket_dir} -h '' -p {cluster.port} {extra_options}".strip()
     log = cluster.root / "server.log"
     if as_postgres:
         log.touch()
         shutil.chown(log, "postgres", "postgres")
-    cluster._run([pg_ctl, "-D", str(cluster.data_dir), "-o", options, "-l", str(log), "-w", "-t", "60", "start"])
+    cluster._run(
+        [pg_ctl, "-D", str(cluster.data_dir), "-o", options, "-l", str(log), "-w", "-t", "60", "start"]
+    )
     deadline = time.monotonic() + 30
     while not (cluster.socket_dir / f".s.PGSQL.{cluster.port}").exists():
         if time.monotonic() > deadline:
