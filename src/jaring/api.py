@@ -92,11 +92,19 @@ _register_handlers()
 
 # Routers are registered here, one per app, so the OpenAPI document lists every endpoint.
 from jaring.accounts.api import router as accounts_router  # noqa: E402
+from jaring.collection.api import router as collection_router  # noqa: E402
+from jaring.dedup.api import router as dedup_router  # noqa: E402
 from jaring.geo.api import router as geo_router  # noqa: E402
 from jaring.imports.api import router as imports_router  # noqa: E402
+from jaring.programmes.api import router as programmes_router  # noqa: E402
 from jaring.registry.api import router as registry_router  # noqa: E402
+from jaring.review.api import router as review_router  # noqa: E402
 
 api.add_router("/me", accounts_router)
 api.add_router("/areas", geo_router)
 api.add_router("/persons", registry_router)
 api.add_router("/batches", imports_router)
+api.add_router("/rounds", collection_router)
+api.add_router("/review", review_router)
+api.add_router("/dedup", dedup_router)
+api.add_router("/programmes", programmes_router)

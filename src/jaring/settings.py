@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "jaring.accounts",
     "jaring.registry",
     "jaring.imports",
+    "jaring.collection",
+    "jaring.review",
+    "jaring.dedup",
+    "jaring.programmes",
 ]
 
 MIDDLEWARE = [

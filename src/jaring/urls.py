@@ -14,4 +14,8 @@ urlpatterns = [
     path("persons/", include("jaring.registry.urls")),
     path("imports/", include("jaring.imports.urls")),
     path("areas/", include("jaring.geo.urls")),
+    path("rounds/", include("jaring.collection.urls")),
+    path("review/", include("jaring.review.urls")),
+    path("dedup/", include("jaring.dedup.urls")),
+    path("programmes/", include("jaring.programmes.urls")),
 ]

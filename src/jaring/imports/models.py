@@ -17,6 +17,17 @@ class BatchStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ReviewStatus(models.TextChoices):
+    """BPS review of a committed batch: submitted → in review → approved | returned → resubmitted → …"""
+
+    NOT_SUBMITTED = "not_submitted", _("Not submitted")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved")
+
+
 class Batch(models.Model):
     """One import of one file for one village: uploaded → validating → validated → committed (or failed)."""
 
@@ -63,6 +74,22 @@ class Batch(models.Model):
         verbose_name=_("committed by"),
     )
     is_synthetic = models.BooleanField(_("synthetic data"), default=False)
+    round = models.ForeignKey(
+        "collection.Round",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batches",
+        verbose_name=_("collection round"),
+    )
+    # Only persons of approved batches count for programmes (Person.objects.approved()).
+    review_status = models.CharField(
+        _("review status"),
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.NOT_SUBMITTED,
+        db_index=True,
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

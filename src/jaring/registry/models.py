@@ -91,6 +91,20 @@ AUDITED_FIELDS = [
 ]
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    """Registry-wide filters shared by every app (scope filtering lives in accounts.scope)."""
+
+    def current(self) -> PersonQuerySet:
+        """Persons that have not been merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
+    def approved(self) -> PersonQuerySet:
+        """Current persons from batches BPS approved: the only ones programmes may draw on."""
+        from jaring.imports.models import ReviewStatus
+
+        return self.current().filter(batch__review_status=ReviewStatus.APPROVED)
+
+
 class Person(models.Model):
     """One vulnerable worker, identified by NIK."""
 
@@ -143,11 +157,23 @@ class Person(models.Model):
         verbose_name=_("import batch"),
     )
     source_row = models.PositiveIntegerField(_("row in the batch file"), null=True, blank=True)
+    # Set when deduplication merges this record into a surviving one; the record is kept, not deleted,
+    # so that the merge can be undone.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
     # Indexed: every page asks whether any synthetic person exists, to show the notice.
     is_synthetic = models.BooleanField(_("synthetic (demo/test data)"), default=False, db_index=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name", "id"]

@@ -1,0 +1,1 @@
+"""Collection rounds, ODK/Kobo forms and exports, and single-person web entry."""

@@ -1,0 +1,1 @@
+"""Deduplication: exact NIK conflicts, Splink record linkage, the review queue, merges and undo."""

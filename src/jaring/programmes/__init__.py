@@ -1,0 +1,1 @@
+"""Programmes, funding sources, eligibility rules, premiums and the coverage planner."""

@@ -1,0 +1,1 @@
+"""BPS verification of village batches: review flow and quality indicators."""
