@@ -51,6 +51,8 @@ class DemoReport:
     boundaries_loaded: int = 0
     files: list[DemoFile] = field(default_factory=list)
     tobacco_in_files: int = 0
+    # What the later stages did (round, review, dedup, programme), keyed by app, for the summary.
+    stages: dict[str, Any] = field(default_factory=dict)
 
 
 def committed_batch_for(path: Path, area: Area) -> Any:
@@ -154,6 +156,12 @@ def run_demo(
             f"{f.batch.rows_with_errors} with errors ({f.batch.get_status_display()})"
         )
     report.files = files
+    # Later stages of the scenario in the order the agencies act. Each app adds one idempotent call
+    # at its own marker: `report.stages["<app>"] = <app>.demo.seed_demo(report, say)`.
+    # demo:collection
+    # demo:review
+    # demo:dedup
+    # demo:programmes
     return report
 
 
