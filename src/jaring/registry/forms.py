@@ -8,34 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.scope import Scope
-from jaring.registry.models import BpjsStatus, EmploymentStatus, OccupationCategory, Person, Sex
-
-FORM_FIELDS = [
-    "nik",
-    "kk",
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "village",
-    "dusun",
-    "rt",
-    "rw",
-    "address",
-    "phone",
-    "latitude",
-    "longitude",
-    "occupation",
-    "occupation_text",
-    "kbji_code",
-    "employment_status",
-    "monthly_income",
-    "dependants",
-    "has_disability",
-    "is_household_head",
-    "bpjs_status",
-    "bpjs_number",
-]
+from jaring.registry.models import (
+    PERSON_FIELDS,
+    BpjsStatus,
+    EmploymentStatus,
+    OccupationCategory,
+    Person,
+    Sex,
+)
 
 
 class PersonForm(forms.ModelForm):
@@ -45,7 +25,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = FORM_FIELDS
+        fields = PERSON_FIELDS
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:

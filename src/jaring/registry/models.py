@@ -62,15 +62,15 @@ class BpjsStatus(models.TextChoices):
     LAPSED = "lapsed", _("Lapsed member")
 
 
-# Fields copied into the change log's before/after images.
-AUDITED_FIELDS = [
+# A person's data fields (as forms and services name them), in display order.
+PERSON_FIELDS = [
     "nik",
     "kk",
     "full_name",
     "sex",
     "birth_date",
     "birth_place",
-    "village_id",
+    "village",
     "dusun",
     "rt",
     "rw",
@@ -78,7 +78,7 @@ AUDITED_FIELDS = [
     "phone",
     "latitude",
     "longitude",
-    "occupation_id",
+    "occupation",
     "occupation_text",
     "kbji_code",
     "employment_status",
@@ -89,6 +89,8 @@ AUDITED_FIELDS = [
     "bpjs_status",
     "bpjs_number",
 ]
+# Fields copied into the change log's before/after images (foreign keys by their column).
+AUDITED_FIELDS = [f"{f}_id" if f in ("village", "occupation") else f for f in PERSON_FIELDS]
 
 
 class PersonQuerySet(models.QuerySet["Person"]):

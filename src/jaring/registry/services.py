@@ -15,36 +15,10 @@ from lokal import normalize_phone, parse_nik
 
 from jaring.accounts.scope import Scope, scope_for
 from jaring.geo.models import Area
-from jaring.registry.models import ChangeAction, ChangeVia, Person, PersonChange
+from jaring.registry.models import PERSON_FIELDS, ChangeAction, ChangeVia, Person, PersonChange
 
 # Fields a caller may set on a person (``village`` and ``occupation`` are model instances).
-WRITABLE_FIELDS = [
-    "nik",
-    "kk",
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "village",
-    "dusun",
-    "rt",
-    "rw",
-    "address",
-    "phone",
-    "latitude",
-    "longitude",
-    "occupation",
-    "occupation_text",
-    "kbji_code",
-    "employment_status",
-    "monthly_income",
-    "dependants",
-    "has_disability",
-    "is_household_head",
-    "bpjs_status",
-    "bpjs_number",
-    "is_synthetic",
-]
+WRITABLE_FIELDS = [*PERSON_FIELDS, "is_synthetic"]
 REQUIRED_FIELDS = ["nik", "full_name", "sex", "village"]
 
 
