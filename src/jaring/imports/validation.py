@@ -21,35 +21,14 @@ from jaring.imports.lib import normalise as nz
 from jaring.imports.lib.headers import HeaderMap
 from jaring.imports.lib.issues import IssueSink, RowIssue
 from jaring.imports.lib.reader import RawTable
+from jaring.registry.lib.frames import polars_schema
+from jaring.registry.models import AUDITED_FIELDS, Person
 
 # The typed frame: Person field names (plus village_code and the row number).
 TYPED_SCHEMA: dict[str, Any] = {
     "_row": pl.Int64,
-    "nik": pl.String,
-    "kk": pl.String,
-    "full_name": pl.String,
-    "sex": pl.String,
-    "birth_date": pl.Date,
-    "birth_place": pl.String,
     "village_code": pl.String,
-    "village_id": pl.Int64,
-    "dusun": pl.String,
-    "rt": pl.String,
-    "rw": pl.String,
-    "address": pl.String,
-    "phone": pl.String,
-    "latitude": pl.Float64,
-    "longitude": pl.Float64,
-    "occupation_id": pl.Int64,
-    "occupation_text": pl.String,
-    "kbji_code": pl.String,
-    "employment_status": pl.String,
-    "monthly_income": pl.Int64,
-    "dependants": pl.Int64,
-    "has_disability": pl.Boolean,
-    "is_household_head": pl.Boolean,
-    "bpjs_status": pl.String,
-    "bpjs_number": pl.String,
+    **polars_schema(Person, {f: f for f in AUDITED_FIELDS}),
 }
 # Text fields with the model's length limits.
 MAX_LENGTHS = {

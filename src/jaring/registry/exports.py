@@ -8,6 +8,7 @@ import polars as pl
 from django.db.models import QuerySet
 
 from jaring.core.lib.spreadsheet import neutralise_frame
+from jaring.registry.lib.frames import polars_schema
 from jaring.registry.models import Person
 
 # (column header, queryset field)
@@ -49,36 +50,7 @@ def export_frame(qs: QuerySet[Person]) -> pl.DataFrame:
     """The persons of a queryset as a polars frame, text cells neutralised for spreadsheets."""
     fields = [f for _, f in EXPORT_COLUMNS if f is not None]
     rows = list(qs.order_by("village__code", "name_search", "id").values_list(*fields))
-    schema = {
-        "is_synthetic": pl.Boolean,
-        "nik": pl.String,
-        "kk": pl.String,
-        "full_name": pl.String,
-        "sex": pl.String,
-        "birth_date": pl.Date,
-        "birth_place": pl.String,
-        "village_code": pl.String,
-        "village_name": pl.String,
-        "dusun": pl.String,
-        "rt": pl.String,
-        "rw": pl.String,
-        "address": pl.String,
-        "phone": pl.String,
-        "latitude": pl.Float64,
-        "longitude": pl.Float64,
-        "occupation": pl.String,
-        "occupation_text": pl.String,
-        "kbji_code": pl.String,
-        "employment_status": pl.String,
-        "monthly_income": pl.Int64,
-        "dependants": pl.Int64,
-        "has_disability": pl.Boolean,
-        "is_household_head": pl.Boolean,
-        "bpjs_status": pl.String,
-        "bpjs_number": pl.String,
-        "batch_id": pl.Int64,
-        "version": pl.Int64,
-    }
+    schema = polars_schema(Person, {name: f for name, f in EXPORT_COLUMNS if f is not None})
     df = pl.DataFrame(rows, schema=schema, orient="row")
     df = df.with_columns(
         pl.when(pl.col("is_synthetic")).then(pl.lit(SYNTHETIC_NOTE)).otherwise(pl.lit("")).alias("data_note")
