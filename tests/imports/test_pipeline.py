@@ -115,6 +115,28 @@ def test_a_failure_in_the_middle_of_commit_writes_nothing_and_the_batch_can_be_r
     assert batch.status == BatchStatus.COMMITTED and Person.objects.count() == 7
 
 
+def test_ids_of_a_big_load_never_collide_with_the_persons_created_after_it(
+    world: Any, var_dir: Path, leran_operator: Any, monkeypatch: Any
+) -> None:
+    from jaring.registry import bulk
+
+    monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 1)  # the big-load path reserves its ids in one run
+    big = run_import(
+        write_csv(var_dir / "big.csv", good_rows(6)), village=world.leran, user=leran_operator, commit=True
+    )
+    monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 10**9)  # then an ordinary village import
+    small = run_import(
+        write_csv(var_dir / "small.csv", good_rows(3, start=50)),
+        village=world.leran,
+        user=leran_operator,
+        commit=True,
+    )
+    assert (big.rows_committed, small.rows_committed) == (6, 3)
+    big_ids = set(Person.objects.filter(batch=big).values_list("id", flat=True))
+    small_ids = set(Person.objects.filter(batch=small).values_list("id", flat=True))
+    assert len(big_ids) == 6 and len(small_ids) == 3 and min(small_ids) > max(big_ids)
+
+
 def _index_names() -> set[str]:
     from django.db import connection
 

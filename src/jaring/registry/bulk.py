@@ -54,6 +54,18 @@ def _reserve_ids(n: int) -> list[int] | range:
     """``n`` fresh primary keys for registry_person (the caller holds the write transaction)."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            if n >= REBUILD_MIN_ROWS:
+                # For a big load, holding off other inserts until it commits (a big load into a small
+                # table locks it anyway, see _pg_constraints_rebuilt) lets one setval reserve the whole
+                # run, instead of a million nextval calls (~3.5 s at 1M rows).
+                cur.execute("LOCK TABLE registry_person IN SHARE ROW EXCLUSIVE MODE")
+                cur.execute(
+                    "SELECT setval(s::regclass, nextval(s::regclass) + %s - 1)"
+                    " FROM pg_get_serial_sequence('registry_person', 'id') AS s",
+                    [n],
+                )
+                high = int(cur.fetchone()[0])
+                return range(high - n + 1, high + 1)
             cur.execute(
                 "SELECT nextval(pg_get_serial_sequence('registry_person', 'id')) FROM generate_series(1, %s)",
                 [n],
@@ -247,6 +259,8 @@ def _pg_constraints_rebuilt(table: str, new_rows: int) -> Iterator[None]:
             cur.execute(f'DROP INDEX "{name}"')
     yield
     with connection.cursor() as cur:
+        # Index builds sort the whole table: give them memory for this transaction only.
+        cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for _name, definition in indexes:
             cur.execute(definition)
         for name, definition in fks:
