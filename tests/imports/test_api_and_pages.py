@@ -104,6 +104,8 @@ def test_the_upload_page_runs_validation_and_the_batch_page_commits(
     detail = leran_client.get(r["Location"])
     assert detail.status_code == 200
     assert b"required_missing" in detail.content and b"commit-button" in detail.content
+    # The job ran outside any request: its progress says it in Indonesian (the default) and English.
+    assert "Selesai diperiksa: 2 baris valid, 1 baris dengan kesalahan" in detail.content.decode()
     status = leran_client.get(r["Location"] + "status.json").json()
     assert status["status"] == "validated" and status["finished"]
     filtered = leran_client.get(r["Location"] + "?severity=warning")

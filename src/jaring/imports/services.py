@@ -21,7 +21,7 @@ from django.utils import timezone
 from jaring.geo.models import Area, AreaLevel
 from jaring.imports.lib.headers import FIELD_LABELS, REQUIRED_FIELDS, check_mapping, map_headers
 from jaring.imports.lib.issues import IssueSink
-from jaring.imports.lib.messages import render, severity_of
+from jaring.imports.lib.messages import progress_text, render, severity_of
 from jaring.imports.lib.reader import FileProblem, RawTable, read_table
 from jaring.imports.models import Batch, BatchIssue, BatchStatus
 from jaring.imports.validation import Lookups, check_frame, error_rows, prepare_frame
@@ -184,7 +184,7 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
     earlier = earlier_import(batch)
     if earlier is not None:
         return _fail(batch, "already_imported", batch=earlier.pk)
-    _set_progress(batch, 0.05, "Reading the file", progress)
+    _set_progress(batch, 0.05, progress_text("reading"), progress)
     raw = read_batch_table(batch)
     mapping = batch.mapping or None
     if mapping:
@@ -228,10 +228,10 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
                 schema=sink.frame().schema,
             )
         )
-    _set_progress(batch, 0.3, f"Normalising {raw.frame.height} rows", progress)
+    _set_progress(batch, 0.3, progress_text("normalising", rows=raw.frame.height), progress)
     typed = prepare_frame(raw, hmap, sink, Lookups.load())
     del raw  # the text cells are no longer needed: free them before the checks
-    _set_progress(batch, 0.5, "Checking NIKs, villages and the registry", progress)
+    _set_progress(batch, 0.5, progress_text("checking"), progress)
     checked = check_frame(typed, batch.village, sink)
     del typed
     issues = sink.frame()
@@ -243,7 +243,7 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
     keep = [c for c in checked.columns if (not c.startswith("_") or c == "_row") and not c.startswith("raw_")]
     valid = checked.select(keep).filter(~pl.col("_row").is_in(bad_rows.implode()))
     del checked
-    _set_progress(batch, 0.8, f"Saving {issues.height} issues", progress)
+    _set_progress(batch, 0.8, progress_text("saving_issues", issues=issues.height), progress)
     staged = staging_dir() / f"batch-{batch.pk}.parquet"
     valid.write_parquet(staged)
     with transaction.atomic():
@@ -256,7 +256,7 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
         batch.status = BatchStatus.VALIDATED
         batch.validated_at = timezone.now()
         batch.progress = 1.0
-        batch.progress_message = f"Validated: {valid.height} valid rows, {bad_rows.len()} with errors"
+        batch.progress_message = progress_text("validated", valid=valid.height, errors=bad_rows.len())
         batch.save()
     if progress is not None:
         progress(1.0, batch.progress_message)
@@ -284,7 +284,7 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
         staged = Path(batch.staged_path)
     batch.status = BatchStatus.COMMITTING
     batch.save(update_fields=["status", "updated_at"])
-    _set_progress(batch, 0.05, "Writing persons", progress)
+    _set_progress(batch, 0.05, progress_text("writing"), progress)
     frame = pl.read_parquet(staged)
     total = max(1, frame.height)
     try:
@@ -310,7 +310,7 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
                 actor=user,
                 via=ChangeVia.IMPORT,
                 on_chunk=lambda done: _set_progress(
-                    batch, 0.05 + 0.9 * done / total, f"{done} rows written", progress
+                    batch, 0.05 + 0.9 * done / total, progress_text("written", done=done), progress
                 ),
             )
             batch.rows_committed = count
@@ -323,12 +323,12 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
                 user if user is not None and getattr(user, "is_authenticated", False) else None
             )
             batch.progress = 1.0
-            batch.progress_message = f"Committed {count} persons"
+            batch.progress_message = progress_text("committed", count=count)
             batch.save()
     except Exception:
         # Nothing was written (the transaction rolled back); the batch can be committed again.
         Batch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.VALIDATED, progress_message="Commit failed"
+            status=BatchStatus.VALIDATED, progress_message=progress_text("commit_failed")
         )
         batch.refresh_from_db()
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
+from jaring.imports.lib.messages import progress_text
 from jaring.imports.models import Batch, BatchStatus
 from jaring.imports.services import commit_batch, validate_batch
 
@@ -38,7 +39,7 @@ def start_validation(batch: Batch) -> Batch:
 
 def start_commit(batch: Batch, user: object) -> Batch:
     """Queue the commit of ``batch``; return it refreshed."""
-    batch.progress, batch.progress_message = 0.0, "Queued for commit"
+    batch.progress, batch.progress_message = 0.0, progress_text("queued_commit")
     batch.save(update_fields=["progress", "progress_message"])
     commit_batch_task.enqueue(batch.pk, getattr(user, "pk", None))
     batch.refresh_from_db()

@@ -21,6 +21,9 @@ def main() -> int:
         missing.append(str(exc))
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         missing.append(f"{CHROMIUM} not found: apt-get install chromium")
+    for tool in ("msgfmt", "xgettext"):
+        if not shutil.which(tool):
+            missing.append(f"{tool} not found: apt-get install gettext")
     for line in missing:
         print(f"missing: {line}", file=sys.stderr)
     if missing and os.environ.get("CI", "").lower() == "true":

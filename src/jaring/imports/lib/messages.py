@@ -223,6 +223,30 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
+# Progress of a batch's background job: shown on the batch page while it runs, in both languages
+# because the job runs outside any request (no active language).
+PROGRESS: dict[str, tuple[str, str]] = {
+    "queued_commit": ("Menunggu giliran untuk disimpan", "Queued for commit"),
+    "reading": ("Membaca berkas", "Reading the file"),
+    "normalising": ("Merapikan {rows} baris", "Normalising {rows} rows"),
+    "checking": ("Memeriksa NIK, desa, dan daftar pekerja", "Checking NIKs, villages and the registry"),
+    "saving_issues": ("Menyimpan {issues} temuan", "Saving {issues} issues"),
+    "validated": (
+        "Selesai diperiksa: {valid} baris valid, {errors} baris dengan kesalahan",
+        "Validated: {valid} valid rows, {errors} with errors",
+    ),
+    "writing": ("Menyimpan data orang", "Writing persons"),
+    "written": ("{done} baris tersimpan", "{done} rows written"),
+    "committed": ("{count} orang tersimpan", "Committed {count} persons"),
+    "commit_failed": ("Gagal menyimpan; tidak ada yang tersimpan", "Commit failed; nothing was written"),
+}
+
+
+def progress_text(code: str, **values: object) -> str:
+    """The batch progress message ``code`` as "Indonesian / English", placeholders filled."""
+    msg_id, msg_en = PROGRESS[code]
+    return f"{_fill(msg_id, values)} / {_fill(msg_en, values)}"[:200]
+
 
 def severity_of(code: str) -> str:
     return MESSAGES[code][0]
