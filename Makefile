@@ -34,8 +34,8 @@ check-tools: $(VENV)/.installed-dev
 	$(PY) -m jaring.testing.check_tools
 
 lint: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench tools
+	$(VENV)/bin/ruff format --check src tests bench tools
 	$(VENV)/bin/mypy
 	JARING_VAR_DIR=$$(mktemp -d) $(JARING) makemigrations --check --dry-run
 
