@@ -87,8 +87,12 @@ def test_yes_no_and_rt_rw() -> None:
     assert apply(nz.rt_rw, ["1", "01", "RT 003", ""]) == ["001", "001", "003", None]
 
 
-def test_employment_status_accepts_wording_codes_and_english() -> None:
-    mapping = nz.employment_values()
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_employment_status_accepts_wording_codes_and_english(language: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language):  # the same spellings whatever the page's language
+        mapping = nz.employment_values()
     assert mapping["berusaha sendiri"] == "own_account"
     assert mapping["4"] == "employee"
     assert mapping["unpaid family worker"] == "unpaid_family"

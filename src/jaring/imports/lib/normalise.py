@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+from django.utils import translation
 
 from jaring.registry.models import EmploymentStatus
 
@@ -90,7 +91,10 @@ def employment_values() -> dict[str, str]:
         out[label.lower().replace(" ", "")] = value.value
         out[str(i)] = value.value
         out[value.value] = value.value
-        out[str(value.label).lower()] = value.value
+        # The choice's English label, and its translation, whatever language the caller runs in.
+        for language in ("en", "id"):
+            with translation.override(language):
+                out[str(value.label).lower()] = value.value
     return out
 
 
