@@ -59,6 +59,7 @@ def create_batch(
     sheet: str | None = None,
     mapping: dict[str, str] | None = None,
     is_synthetic: bool = False,
+    round: Any = None,
 ) -> Batch:
     """Store the file and create its batch (status uploaded); an oversized file gives a failed batch."""
     if isinstance(source, Path):
@@ -80,6 +81,7 @@ def create_batch(
         sheet=sheet or "",
         mapping=mapping or None,
         is_synthetic=is_synthetic,
+        round=round,
     )
     limit = settings.JARING_MAX_UPLOAD_BYTES
     if size > limit:
@@ -241,7 +243,8 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
     )
     rows_total = checked.height
     keep = [c for c in checked.columns if (not c.startswith("_") or c == "_row") and not c.startswith("raw_")]
-    valid = checked.select(keep).filter(~pl.col("_row").is_in(bad_rows.implode()))
+    # Rows with errors stay out, and so do submissions already in the registry (a warning, not an error).
+    valid = checked.filter(~pl.col("_skip")).select(keep).filter(~pl.col("_row").is_in(bad_rows.implode()))
     del checked
     _set_progress(batch, 0.8, progress_text("saving_issues", issues=issues.height), progress)
     staged = staging_dir() / f"batch-{batch.pk}.parquet"
@@ -295,12 +298,20 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
                 return current
             # The registry may have changed since validation: NIKs that arrived meanwhile are left out.
             sink = IssueSink()
-            from jaring.imports.validation import _existing_niks
+            from jaring.imports.validation import _existing_niks, existing_submissions
 
+            if "submission_uuid" in frame.columns:
+                # A submission another batch stored since validation: skipped, as validation would have.
+                seen = existing_submissions(frame.get_column("submission_uuid"))
+                if seen.len():
+                    again = pl.col("submission_uuid").is_in(seen.implode()).fill_null(False)
+                    sink.add(frame, again, "submission_uuid", "submission_exists", pl.col("submission_uuid"))
+                    frame = frame.filter(~again)
             taken = _existing_niks(frame.get_column("nik"), None)
             if taken.len():
                 sink.add(frame, pl.col("nik").is_in(taken.implode()), "nik", "nik_exists", pl.col("nik"))
                 frame = frame.filter(~pl.col("nik").is_in(taken.implode()))
+            if sink.frames:
                 _append_issues(batch, sink.frame())
             owned = [frame]
             del frame  # insert_persons frees the staged rows as soon as it has built its own frame
@@ -314,7 +325,7 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
                 ),
             )
             batch.rows_committed = count
-            if taken.len():
+            if taken.len() or count != batch.rows_valid:
                 batch.rows_valid = count
                 batch.rows_with_errors += taken.len()
             batch.status = BatchStatus.COMMITTED
@@ -367,10 +378,19 @@ def run_import(
     sheet: str | None = None,
     is_synthetic: bool = False,
     progress: Progress | None = None,
+    round: Any = None,
+    filename: str | None = None,
 ) -> Batch:
     """Create, validate and (with ``commit``) commit a file; the same file committed before adds nothing."""
     batch = create_batch(
-        Path(path), village=village, user=user, sheet=sheet, mapping=mapping, is_synthetic=is_synthetic
+        Path(path),
+        village=village,
+        user=user,
+        sheet=sheet,
+        mapping=mapping,
+        is_synthetic=is_synthetic,
+        round=round,
+        filename=filename,
     )
     if batch.status == BatchStatus.FAILED:
         return batch

@@ -29,6 +29,8 @@ TYPED_SCHEMA: dict[str, Any] = {
     "_row": pl.Int64,
     "village_code": pl.String,
     **polars_schema(Person, {f: f for f in AUDITED_FIELDS}),
+    # The ODK/Kobo submission UUID: stored on the person so a re-import is recognised.
+    "submission_uuid": pl.String,
 }
 # Text fields with the model's length limits.
 MAX_LENGTHS = {
@@ -38,6 +40,7 @@ MAX_LENGTHS = {
     "address": 300,
     "occupation_text": 200,
     "bpjs_number": 20,
+    "submission_uuid": 64,
 }
 TEXT_FIELDS = ["full_name", "birth_place", "dusun", "address", "bpjs_number"]
 
@@ -81,7 +84,7 @@ def prepare_frame(
     for field_name, index in hmap.fields.items():
         cols[f"raw_{field_name}"] = pl.col(f"c{index}")
     df = src.select(pl.col("_row"), *[e.alias(n) for n, e in cols.items()])
-    for name in TYPED_SCHEMA:
+    for name in [*TYPED_SCHEMA, "geopoint"]:
         if name != "_row" and f"raw_{name}" not in df.columns:
             df = df.with_columns(pl.lit(None, dtype=pl.String).alias(f"raw_{name}"))
 
@@ -107,8 +110,16 @@ def prepare_frame(
         nz.rt_rw(raw("rw")).alias("rw"),
         raw("address").alias("address"),
         nz.mobile_phone(raw("phone")).alias("phone"),
-        nz.parse_float(raw("latitude")).alias("latitude"),
-        nz.parse_float(raw("longitude")).alias("longitude"),
+        # A split latitude/longitude column wins over the one-cell geopoint ("lat lon alt acc").
+        pl.when(raw("latitude").is_not_null())
+        .then(nz.parse_float(raw("latitude")))
+        .otherwise(nz.geopoint_part(raw("geopoint"), 0))
+        .alias("latitude"),
+        pl.when(raw("longitude").is_not_null())
+        .then(nz.parse_float(raw("longitude")))
+        .otherwise(nz.geopoint_part(raw("geopoint"), 1))
+        .alias("longitude"),
+        nz.submission_uuid(raw("submission_uuid")).alias("submission_uuid"),
         raw("occupation_text").str.replace_all(r"\s+", " ").str.strip_chars().alias("occupation_text"),
         nz.text_key(raw("occupation_text")).alias("_occ_key"),
         pl.lit("", dtype=pl.String).alias("kbji_code"),
@@ -176,9 +187,18 @@ def prepare_frame(
         bad = has(name) & (pl.col(name).is_null() | (pl.col(name) < 0))
         sink.add(df, bad, name, "number_invalid", raw(name))
         df = df.with_columns(pl.when(bad).then(None).otherwise(pl.col(name)).alias(name))
+    sink.add(
+        df,
+        has("geopoint") & ~has("latitude") & (pl.col("latitude").is_null() | pl.col("longitude").is_null()),
+        "geopoint",
+        "coordinate_invalid",
+        raw("geopoint"),
+    )
     for name, bound in (("latitude", 90.0), ("longitude", 180.0)):
-        bad = has(name) & (pl.col(name).is_null() | (pl.col(name).abs() > bound) | pl.col(name).is_nan())
-        sink.add(df, bad, name, "coordinate_invalid", raw(name))
+        source = pl.coalesce(raw(name), raw("geopoint"))
+        present = has(name) | (has("geopoint") & pl.col(name).is_not_null())
+        bad = present & (pl.col(name).is_null() | (pl.col(name).abs() > bound) | pl.col(name).is_nan())
+        sink.add(df, bad, name, "coordinate_invalid", source)
         df = df.with_columns(pl.when(bad).then(None).otherwise(pl.col(name)).alias(name))
     sink.add(
         df,
@@ -392,11 +412,35 @@ def check_frame(
         nik,
         first_row=pl.col("_first_row"),
     )
+    # A form submission imported before (same instance UUID): a warning, and the row is left out, so that
+    # re-importing a fuller export of the same form adds only the new submissions.
+    df = df.with_columns(pl.lit(False).alias("_skip"))
+    if "submission_uuid" in df.columns and df.get_column("submission_uuid").null_count() < df.height:
+        seen = existing_submissions(df.get_column("submission_uuid"))
+        if seen.len():
+            again = pl.col("submission_uuid").is_in(seen.implode())
+            sink.add(df, again, "submission_uuid", "submission_exists", pl.col("submission_uuid"))
+            df = df.with_columns(again.fill_null(False).alias("_skip"))
     # Already in the registry: reported, never merged or overwritten.
-    existing = _existing_niks(df.filter(ok).get_column("nik"), exclude_person_id)
+    existing = _existing_niks(df.filter(ok & ~pl.col("_skip")).get_column("nik"), exclude_person_id)
     if existing.len():
-        sink.add(df, nik.is_in(existing.implode()), "nik", "nik_exists", nik)
+        sink.add(df, nik.is_in(existing.implode()) & ~pl.col("_skip"), "nik", "nik_exists", nik)
     return df
+
+
+def existing_submissions(uuids: pl.Series) -> pl.Series:
+    """The submission UUIDs of ``uuids`` already stored on persons (chunked IN queries)."""
+    from jaring.registry.models import Person
+
+    values = uuids.drop_nulls().unique().to_list()
+    out: list[str] = []
+    for i in range(0, len(values), 900):
+        out.extend(
+            Person.objects.filter(submission_uuid__in=values[i : i + 900]).values_list(
+                "submission_uuid", flat=True
+            )
+        )
+    return pl.Series("submission_uuid", out, dtype=pl.String)
 
 
 def _resolve_villages(df: pl.DataFrame, area: Area, sink: IssueSink, require_column: bool) -> pl.DataFrame:

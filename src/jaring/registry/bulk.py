@@ -25,6 +25,7 @@ PERSON_COLUMNS = [
     *AUDITED_FIELDS,
     "batch_id",
     "source_row",
+    "submission_uuid",
     "is_synthetic",
     "version",
     "created_at",
@@ -79,6 +80,8 @@ def _reserve_ids(n: int) -> list[int] | range:
 
 def person_frame(df: pl.DataFrame, *, batch: Any, is_synthetic: bool, ids: Any, now: str) -> pl.DataFrame:
     """The registry_person rows for a typed import frame (vectorised)."""
+    if "submission_uuid" not in df.columns:
+        df = df.with_columns(pl.lit(None, dtype=pl.String).alias("submission_uuid"))
     out = df.with_columns(
         pl.Series("id", ids, dtype=pl.Int64),
         search_key_expr(pl.col("full_name")).alias("name_search"),

@@ -159,6 +159,11 @@ class Person(models.Model):
         verbose_name=_("import batch"),
     )
     source_row = models.PositiveIntegerField(_("row in the batch file"), null=True, blank=True)
+    # The ODK/KoboToolbox submission (instanceID without "uuid:") this person came from: a re-import of
+    # the same submission is recognised by it. Unique when set; NULL for spreadsheet and web entries.
+    submission_uuid = models.CharField(
+        _("form submission UUID"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     # Set when deduplication merges this record into a surviving one; the record is kept, not deleted,
     # so that the merge can be undone.
     merged_into = models.ForeignKey(

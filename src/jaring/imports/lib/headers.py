@@ -73,9 +73,58 @@ HEADER_ALIASES: dict[str, list[str]] = {
     "longitude": ["Longitude", "Bujur", "Lon", "Lng", "Long"],
     "bpjs_status": ["Status BPJS", "Status BPJS TK", "Status BPJS Ketenagakerjaan", "BPJS Status"],
     "bpjs_number": ["No BPJS", "Nomor BPJS", "No Kartu BPJS", "No BPJS TK", "BPJS Number"],
+    # Import-only fields of ODK Central / KoboToolbox exports (see docs/collection.md).
+    "submission_uuid": ["instanceID", "meta/instanceID", "_uuid", "KEY", "Submission UUID"],
+    "submitted_at": ["SubmissionDate", "_submission_time", "Submission Date", "Submitted At"],
+    # A geopoint in one cell, "lat lon altitude accuracy" (ODK), or split into columns (see _GEO_SPLIT).
+    "geopoint": ["lokasi", "geopoint", "Titik Lokasi", "Koordinat", "GPS", "Location"],
 }
+# Fields an export may carry in several columns (Kobo has meta/instanceID and _uuid): the first one wins.
+MULTI_SOURCE_FIELDS = {"submission_uuid", "submitted_at"}
 # Headers that are known and deliberately not imported (no warning for them).
-IGNORED_HEADERS = ["No", "No.", "Nomor", "Nomor Urut", "No Urut", "Keterangan", "Catatan", "Notes"]
+IGNORED_HEADERS = [
+    "No",
+    "No.",
+    "Nomor",
+    "Nomor Urut",
+    "No Urut",
+    "Keterangan",
+    "Catatan",
+    "Notes",
+    # Form metadata of ODK Central and KoboToolbox exports.
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "instanceName",
+    "deprecatedID",
+    "rootUuid",
+    "formhub/uuid",
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "ReviewState",
+    "DeviceID",
+    "Edits",
+    "FormVersion",
+    "_id",
+    "_index",
+    "_parent_index",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_version_",
+    "_tags",
+    "_xform_id_string",
+    "_attachments",
+    "_geolocation",
+    "Kode Kecamatan",
+    "Kecamatan",
+]
 REQUIRED_FIELDS = ["nik", "full_name", "sex"]
 FIELD_LABELS = {f: names[0] for f, names in HEADER_ALIASES.items()}
 
@@ -87,6 +136,43 @@ def header_key(header: str) -> str:
 
 _ALIAS_INDEX: dict[str, str] = {header_key(a): f for f, names in HEADER_ALIASES.items() for a in names}
 _IGNORED = {header_key(h) for h in IGNORED_HEADERS}
+# A geopoint's split columns: "lokasi-Latitude" (ODK Central), "_lokasi_latitude" (KoboToolbox), or a
+# group path before them. Altitude and accuracy are known but not stored.
+_GEO_SPLIT = re.compile(
+    r"^(?P<point>.+?)[-_/ .](?P<part>latitude|longitude|altitude|accuracy|precision)$", re.I
+)
+_GEO_PART = {"latitude": "latitude", "longitude": "longitude"}
+# Group separators of form exports: "/" (Kobo, ODK Briefcase), "-" (ODK Central), ":" (older tools).
+_GROUP_SEP = re.compile(r"[/:-]")
+
+
+def _field_of(header: str, explicit: dict[str, str]) -> str | None:
+    """The field a header means (explicit mapping, known spelling, form-export conventions), or None.
+
+    "" means "known, not imported". Plain spreadsheet headers are matched whole first, so group-prefix
+    stripping only ever applies to headers that would otherwise be unknown.
+    """
+    key = header_key(header)
+    if key in explicit:
+        return explicit[key]
+    if key in _ALIAS_INDEX:
+        return _ALIAS_INDEX[key]
+    if key in _IGNORED or key == "":
+        return ""
+    geo = _GEO_SPLIT.match(header.strip())
+    if geo is not None:
+        return _GEO_PART.get(geo.group("part").lower(), "")
+    # A form field inside groups: "identitas/nik", "grp-identitas-nik", "group/sub/field".
+    parts = [p for p in _GROUP_SEP.split(header.strip()) if p.strip()]
+    if len(parts) > 1:
+        last = header_key(parts[-1])
+        if last in explicit:
+            return explicit[last]
+        if last in _ALIAS_INDEX:
+            return _ALIAS_INDEX[last]
+        if last in _IGNORED:
+            return ""
+    return None
 
 
 @dataclass
@@ -128,14 +214,15 @@ def map_headers(headers: list[str], mapping: dict[str, str] | None = None) -> He
             result.duplicates.append(header)
             continue
         seen_keys[key] = header
-        target = explicit.get(key) if key in explicit else _ALIAS_INDEX.get(key)
-        if target == "" or (target is None and (key in _IGNORED or key == "")):
+        target = _field_of(header, explicit)
+        if target == "":
             continue
         if target is None:
             result.unknown.append(header)
             continue
         if target in result.fields:
-            result.duplicates.append(header)
+            if target not in MULTI_SOURCE_FIELDS:
+                result.duplicates.append(header)
             continue
         result.fields[target] = index
     return result

@@ -179,6 +179,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Angka '{value}' tidak dikenali; kolom dibiarkan kosong.",
         "Number '{value}' is not recognised; the field is left empty.",
     ),
+    "submission_exists": (
+        WARNING,
+        "Kiriman formulir '{value}' sudah ada di registri (diimpor sebelumnya); baris dilewati.",
+        "Form submission '{value}' is already in the registry (imported before); the row is skipped.",
+    ),
     "coordinate_invalid": (
         WARNING,
         "Koordinat '{value}' tidak valid; dibiarkan kosong.",

@@ -202,3 +202,15 @@ def mobile_phone(col: pl.Expr) -> pl.Expr:
         .otherwise(d)
     )
     return pl.when(national.str.contains(r"^8\d{7,11}$")).then(pl.lit("+62") + national).otherwise(None)
+
+
+def geopoint_part(col: pl.Expr, index: int) -> pl.Expr:
+    """Latitude (0) or longitude (1) of an ODK geopoint cell "lat lon [altitude [accuracy]]"."""
+    parts = col.str.strip_chars().str.split_exact(" ", 3)
+    return parse_float(parts.struct.field(f"field_{index}"))
+
+
+def submission_uuid(col: pl.Expr) -> pl.Expr:
+    """An ODK/Kobo instance ID without its "uuid:" prefix, lower case ("uuid:AB-1" -> "ab-1")."""
+    clean = col.str.strip_chars().str.replace(r"^(?i)uuid:", "").str.to_lowercase()
+    return pl.when(clean.str.len_chars() > 0).then(clean).otherwise(None)
