@@ -56,7 +56,8 @@ class Refusal:
     status: int
 
 
-def _is_reviewer(user: Any) -> bool:
+def is_reviewer(user: Any) -> bool:
+    """Whether ``user`` acts as a BPS reviewer (superusers may too)."""
     scope = scope_for(user)
     return scope.is_superuser or scope.role == Role.BPS_REVIEWER
 
@@ -81,7 +82,7 @@ def refusal(batch: Batch, action: str, user: Any) -> Refusal | None:
                 403,
             )
     else:
-        if not (_is_reviewer(user) and scope.covers_area(batch.village)):
+        if not (is_reviewer(user) and scope.covers_area(batch.village)):
             return Refusal(
                 "forbidden",
                 "Hanya pemeriksa BPS di wilayah ini yang dapat memeriksa batch",
@@ -159,7 +160,7 @@ def can_comment(batch: Batch, user: Any) -> bool:
     scope = scope_for(user)
     if not scope.covers_area(batch.village):
         return False
-    return _is_reviewer(user) or scope.can_edit
+    return is_reviewer(user) or scope.can_edit
 
 
 def add_row_comment(
@@ -249,7 +250,7 @@ def queue(
         qs = qs.filter(review_status=status)
     elif status == "all":
         pass
-    elif _is_reviewer(user):
+    elif is_reviewer(user):
         qs = qs.filter(review_status__in=PENDING)
     else:
         qs = qs.filter(review_status__in=[ReviewStatus.NOT_SUBMITTED, ReviewStatus.RETURNED])
