@@ -1,0 +1,367 @@
+"""The logic of programmes: permissions, saving with the change log, rules, person frames, premium data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from jaring.accounts.models import Role
+from jaring.accounts.scope import Scope, scope_for
+from jaring.programmes.lib import premiums as prem
+from jaring.programmes.lib import rules
+from jaring.programmes.models import (
+    FundingSource,
+    JkkBracket,
+    OccupationGroup,
+    PremiumDiscount,
+    PremiumSchedule,
+    Programme,
+    ProgrammeChange,
+)
+from jaring.registry.models import OccupationCategory, Person
+
+# Roles that may create and change programmes and sources (within their area).
+EDIT_ROLES = {Role.PROGRAMME_OFFICER, Role.DATA_STEWARD}
+# Roles that may read programmes and sources (definitions hold no personal data; sponsors see them and
+# counts, never persons). Village operators see only their village's aggregates (the plan pages).
+READ_ROLES = {*EDIT_ROLES, Role.BPS_REVIEWER, Role.AUDITOR, Role.SPONSOR}
+
+
+# --- permissions ------------------------------------------------------------------------------------
+
+
+def can_read(scope: Scope) -> bool:
+    """Whether this user may see programmes and their sources."""
+    return scope.is_superuser or (scope.role in READ_ROLES and scope.area_code is not None)
+
+
+def can_edit(scope: Scope) -> bool:
+    """Whether this user may create and change programmes and sources (within the area)."""
+    return scope.is_superuser or (scope.role in EDIT_ROLES and scope.area_code is not None)
+
+
+def programmes_for(user: Any) -> QuerySet[Programme]:
+    """Programmes this user may see: those of a regency inside (or containing) the user's scope."""
+    scope = scope_for(user)
+    if not can_read(scope):
+        return Programme.objects.none()
+    return Programme.objects.filter(area__in=scope.areas()).select_related("area")
+
+
+def sources_for(user: Any) -> QuerySet[FundingSource]:
+    """Funding sources of the programmes this user may see."""
+    return FundingSource.objects.filter(programme__in=programmes_for(user)).select_related(
+        "programme", "payer"
+    )
+
+
+def check_can_edit(user: Any, programme: Programme | None = None, area: Any = None) -> None:
+    """Raise PermissionDenied unless ``user`` may edit programmes of this programme's (or area's) regency."""
+    scope = scope_for(user)
+    target = programme.area if programme is not None else area
+    if not can_edit(scope):
+        raise PermissionDenied("Your role cannot edit programmes / peran Anda tidak dapat mengubah program")
+    if target is not None and not scope.covers_area(target):
+        raise PermissionDenied("Outside your area / di luar wilayah Anda")
+
+
+# --- change log -------------------------------------------------------------------------------------
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The object's fields as a JSON-ready dict (foreign keys as ids, many-to-many as sorted ids)."""
+    data = model_to_dict(obj)
+    for f in obj._meta.many_to_many:
+        data[f.name] = sorted(getattr(v, "pk", v) for v in data.get(f.name, []))
+    data["id"] = obj.pk
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()}
+
+
+def _programme_id(obj: models.Model) -> int | None:
+    if isinstance(obj, Programme):
+        return obj.pk
+    return getattr(obj, "programme_id", None)
+
+
+def log_change(
+    obj: models.Model, action: str, *, actor: Any, via: str, before: dict[str, Any] | None
+) -> ProgrammeChange:
+    """Record one change of a programme-app object."""
+    return ProgrammeChange.objects.create(
+        model=obj._meta.model_name or "",
+        object_id=obj.pk,
+        programme_id=_programme_id(obj),
+        action=action,
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        via=via,
+        before=before,
+        after=snapshot(obj) if action != "delete" else None,
+    )
+
+
+def save_logged(obj: models.Model, *, actor: Any, via: str, before: dict[str, Any] | None = None) -> None:
+    """Validate (full_clean) and save ``obj`` with a create/update entry in the change log, atomically."""
+    obj.full_clean()
+    creating = obj.pk is None
+    with transaction.atomic():
+        if hasattr(obj, "updated_at"):
+            obj.updated_at = timezone.now()
+        obj.save()
+        log_change(obj, "create" if creating else "update", actor=actor, via=via, before=before)
+
+
+def delete_logged(obj: models.Model, *, actor: Any, via: str) -> None:
+    """Delete ``obj`` with a delete entry (its last image) in the change log."""
+    with transaction.atomic():
+        before = snapshot(obj)
+        pk = obj.pk
+        log_change(obj, "delete", actor=actor, via=via, before=before)
+        obj.delete()
+        obj.pk = pk
+
+
+def changes_of(programme: Programme) -> QuerySet[ProgrammeChange]:
+    """The change log of a programme and its sources, newest first."""
+    return ProgrammeChange.objects.filter(programme_id=programme.pk).select_related("actor")
+
+
+# --- programmes and sources --------------------------------------------------------------------------
+
+
+def update_fields(obj: models.Model, data: dict[str, Any], *, actor: Any, via: str) -> models.Model:
+    """Apply ``data`` to ``obj`` and save it through the change log (ValidationError on bad values)."""
+    before = snapshot(obj)
+    for key, value in data.items():
+        setattr(obj, key, value)
+    save_logged(obj, actor=actor, via=via, before=before)
+    return obj
+
+
+# --- rules ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RuleCheck:
+    """The outcome of checking a rule: the parsed rule or the error."""
+
+    rule: rules.Rule | None
+    error: rules.RuleError | None
+
+
+def occupation_slugs() -> set[str]:
+    """The slugs of every occupation category (the rule checker's vocabulary)."""
+    return set(OccupationCategory.objects.values_list("slug", flat=True))
+
+
+def check_rule(text: str) -> RuleCheck:
+    """Parse a rule and check its occupation slugs against the database."""
+    try:
+        rule = rules.parse(text)
+        rule.check(occupation_slugs())
+    except rules.RuleError as exc:
+        return RuleCheck(None, exc)
+    return RuleCheck(rule, None)
+
+
+def rule_error(text: str, source_name: str = "") -> rules.RuleError | None:
+    """The first problem of a rule, or None when it can be used."""
+    return check_rule(text).error
+
+
+# Columns read from the registry for a person frame (the order rules.frame_from_rows expects).
+FRAME_COLUMNS = [
+    "id",
+    "occupation__slug",
+    "birth_date",
+    "sex",
+    "village__code",
+    "monthly_income",
+    "dependants",
+    "has_disability",
+    "is_household_head",
+    "employment_status",
+    "bpjs_status",
+    "kbji_code",
+]
+
+
+def person_frame(queryset: QuerySet[Person], on: dt.date) -> pl.DataFrame:
+    """The rule fields of a queryset's persons as a polars frame (age on ``on``), read in one query."""
+    rows = list(queryset.order_by("id").values_list(*FRAME_COLUMNS))
+    if not rows:
+        return rules.empty_frame()
+    return rules.frame_from_rows(rows, on)
+
+
+def programme_persons(programme: Programme, user: Any | None = None) -> QuerySet[Person]:
+    """The approved, deduplicated persons of the programme's regency (and of the user's scope if given)."""
+    qs: QuerySet[Person] = Person.objects.approved().filter(
+        village__code__startswith=programme.area.code + "."
+    )
+    if user is not None:
+        qs = scope_for(user).persons_for_aggregates(qs)
+    return qs
+
+
+def eligible_count(rule: rules.Rule, frame: pl.DataFrame) -> int:
+    """How many persons of ``frame`` pass ``rule``."""
+    if frame.height == 0:
+        return 0
+    return int(frame.select(rule.expression().sum()).item())
+
+
+def rule_summary(
+    text: str, *, user: Any, programme: Programme | None = None, on: dt.date | None = None
+) -> dict[str, Any]:
+    """Check a rule and count the approved persons in the user's scope (and programme) who pass it."""
+    checked = check_rule(text)
+    if checked.error is not None:
+        return {"ok": False, "error": checked.error.as_dict(), "eligible": None, "total": None}
+    assert checked.rule is not None
+    scope = scope_for(user)
+    qs = scope.persons_for_aggregates(Person.objects.approved())
+    if programme is not None:
+        qs = qs.filter(village__code__startswith=programme.area.code + ".")
+    day = on or (programme.first_month if programme is not None else timezone.localdate().replace(day=1))
+    frame = person_frame(qs, day)
+    return {
+        "ok": True,
+        "error": None,
+        "eligible": eligible_count(checked.rule, frame),
+        "total": frame.height,
+        "clauses": [c.text for c in checked.rule.clauses],
+    }
+
+
+def evaluate_source(source: FundingSource, frame: pl.DataFrame) -> pl.DataFrame:
+    """Per person of ``frame``: id, passes, failed_clause, failed_text, reason_id, reason_en for a source."""
+    rule = rules.parse(source.rule)
+    result = rule.evaluate(frame, source_name=source.name)
+    return pl.concat([frame.select("id"), result], how="horizontal")
+
+
+# --- premiums ---------------------------------------------------------------------------------------
+
+
+def premium_data() -> prem.PremiumData:
+    """The premium schedules and discounts as stored (what the administrator last saved)."""
+    schedules = []
+    for s in PremiumSchedule.objects.prefetch_related("brackets"):
+        brackets = tuple(
+            prem.Bracket(b.income_from, b.declared_income, b.jkk_amount, b.is_verified)
+            for b in sorted(s.brackets.all(), key=lambda b: b.income_from)
+        )
+        schedules.append(
+            prem.Schedule(
+                name=s.name,
+                first_month=s.first_month,
+                last_month=s.last_month,
+                jkm=s.jkm_amount,
+                jht_rate=Decimal(s.jht_rate),
+                legal_basis=s.legal_basis,
+                brackets=brackets,
+                verified=s.is_verified,
+            )
+        )
+    discounts = []
+    for d in PremiumDiscount.objects.select_related("group").prefetch_related("group__occupations"):
+        slugs = frozenset(o.slug for o in d.group.occupations.all()) if d.group else frozenset()
+        discounts.append(
+            prem.Discount(
+                name=d.name,
+                first_month=d.first_month,
+                last_month=d.last_month,
+                percent=d.percent,
+                group_match=d.group_match,
+                group_occupations=slugs,
+                excluded_payer_kinds=frozenset(d.excluded_payer_kinds or []),
+                legal_basis=d.legal_basis,
+                verified=d.is_verified,
+            )
+        )
+    return prem.PremiumData(schedules=tuple(schedules), discounts=tuple(discounts))
+
+
+def seed_premium_data(apps: Any = None) -> int:
+    """Load the default premium data where it is missing (idempotent); the number of rows created."""
+    get = (lambda name: apps.get_model("programmes", name)) if apps is not None else None
+    Schedule = get("PremiumSchedule") if get else PremiumSchedule
+    Bracket = get("JkkBracket") if get else JkkBracket
+    Group = get("OccupationGroup") if get else OccupationGroup
+    Discount = get("PremiumDiscount") if get else PremiumDiscount
+    Occupation = apps.get_model("registry", "OccupationCategory") if apps is not None else OccupationCategory
+    created = 0
+    s = prem.DEFAULT_SCHEDULE
+    schedule, new = Schedule.objects.get_or_create(
+        name=s.name,
+        defaults={
+            "first_month": s.first_month,
+            "last_month": s.last_month,
+            "jkm_amount": s.jkm,
+            "jht_rate": s.jht_rate,
+            "legal_basis": s.legal_basis,
+            "is_verified": s.verified,
+            "note": (
+                "JKM Rp6,800 flat and JHT 2% of declared income; JKK from the bracket table "
+                "(brackets marked unverified are a reconstruction)."
+            ),
+        },
+    )
+    created += int(new)
+    if new:
+        Bracket.objects.bulk_create(
+            [
+                Bracket(
+                    schedule=schedule,
+                    income_from=b.income_from,
+                    declared_income=b.declared_income,
+                    jkk_amount=b.jkk,
+                    is_verified=b.verified,
+                    note="" if b.verified else prem.JKK_BRACKET_NOTE[:300],
+                )
+                for b in s.brackets
+            ]
+        )
+        created += len(s.brackets)
+    g = prem.TRANSPORT_GROUP
+    group, new = Group.objects.get_or_create(
+        slug=g["slug"], defaults={"name": g["name"], "name_en": g["name_en"], "note": g["note"]}
+    )
+    if new:
+        group.occupations.set(Occupation.objects.filter(slug__in=g["occupations"]))
+        created += 1
+    for d in prem.DEFAULT_DISCOUNTS:
+        _obj, new = Discount.objects.get_or_create(
+            name=d.name,
+            defaults={
+                "first_month": d.first_month,
+                "last_month": d.last_month,
+                "percent": d.percent,
+                "group": group,
+                "group_match": d.group_match,
+                "excluded_payer_kinds": sorted(d.excluded_payer_kinds),
+                "legal_basis": d.legal_basis,
+                "note": prem.PP50_NOTE,
+                "is_verified": d.verified,
+            },
+        )
+        created += int(new)
+    return created
+
+
+def validation_messages(exc: ValidationError) -> list[dict[str, str]]:
+    """A ValidationError as the API's field errors."""
+    out: list[dict[str, str]] = []
+    for field_name, messages in exc.message_dict.items():
+        for message in messages:
+            out.append({"field": field_name, "code": "invalid", "message": str(message)})
+    return out

@@ -1,0 +1,116 @@
+"""Programmes and funding sources: validation, the change log and the registry's person frame."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from jaring.imports.models import Batch, ReviewStatus
+from jaring.programmes import services
+from jaring.programmes.models import FundingSource, ProgrammeChange
+from tests.programmes.factories import make_programme, make_source
+from tests.registry.factories import make_person
+
+
+def test_saving_a_source_with_a_bad_rule_is_refused_with_the_position(world: Any) -> None:
+    programme = make_programme(world)
+    source = FundingSource(
+        programme=programme,
+        slug="x",
+        name="X",
+        kind="csr",
+        rule="age >= 18 and job == 'x'",
+        first_month=dt.date(2025, 7, 1),
+        last_month=dt.date(2025, 9, 1),
+    )
+    with pytest.raises(ValidationError) as info:
+        source.full_clean()
+    message = info.value.message_dict["rule"][0]
+    assert "kolom 15" in message and "column 15" in message and "job" in message
+
+
+def test_an_unknown_occupation_slug_is_refused(world: Any) -> None:
+    source = make_source(make_programme(world))
+    source.rule = 'occupation in ["tobacco_farmer", "nelayan"]'
+    with pytest.raises(ValidationError) as info:
+        source.full_clean()
+    assert "'nelayan'" in info.value.message_dict["rule"][0]
+
+
+def test_a_source_must_lie_within_the_programme_and_months_are_first_days(world: Any) -> None:
+    programme = make_programme(world)
+    source = FundingSource(
+        programme=programme,
+        slug="late",
+        name="Late",
+        kind="apbd",
+        first_month=dt.date(2025, 9, 15),
+        last_month=dt.date(2026, 3, 1),
+    )
+    with pytest.raises(ValidationError) as info:
+        source.full_clean()
+    assert "first_month" in info.value.message_dict
+    source.last_month = dt.date(2025, 12, 31)
+    source.full_clean()
+    source.save()
+    assert (source.first_month, source.last_month) == (dt.date(2025, 9, 1), dt.date(2025, 12, 1))
+    assert [m.month for m in source.months()] == [9, 10, 11, 12]
+
+
+def test_every_change_is_logged_with_who_and_before_after(world: Any, programme_officer: Any) -> None:
+    programme = make_programme(world)
+    source = FundingSource(
+        programme=programme,
+        slug="csr",
+        name="CSR",
+        kind="csr",
+        first_month=dt.date(2025, 7, 1),
+        last_month=dt.date(2025, 9, 1),
+        quota_persons=50,
+    )
+    services.save_logged(source, actor=programme_officer, via="web")
+    services.update_fields(source, {"quota_persons": 40}, actor=programme_officer, via="api")
+    services.delete_logged(source, actor=programme_officer, via="web")
+    log = list(ProgrammeChange.objects.filter(model="fundingsource").order_by("id"))
+    assert [c.action for c in log] == ["create", "update", "delete"]
+    assert all(c.actor == programme_officer and c.programme_id == programme.pk for c in log)
+    changed = {f for f, _b, _a in log[1].changed_fields()}
+    assert ("quota_persons", 50, 40) in log[1].changed_fields()
+    assert changed == {"quota_persons", "updated_at"}
+    assert log[2].before["quota_persons"] == 40 and log[2].after is None
+    assert [c.action for c in services.changes_of(programme)] == ["delete", "update", "create"]
+
+
+def test_the_person_frame_holds_approved_persons_only_with_their_age_on_the_day(world: Any) -> None:
+    programme = make_programme(world)
+    approved = Batch.objects.create(
+        village=world.leran, filename="a.csv", content_hash="a" * 64, review_status=ReviewStatus.APPROVED
+    )
+    pending = Batch.objects.create(village=world.leran, filename="b.csv", content_hash="b" * 64)
+    from jaring.registry.models import OccupationCategory
+
+    farmer = OccupationCategory.objects.get(slug="tobacco_farmer")
+    make_person(
+        world.leran, "Siti", sex="P", batch=approved, occupation=farmer, birth_date=dt.date(2000, 8, 1)
+    )
+    make_person(world.gumeno, "Budi", batch=pending, occupation=farmer)
+    frame = services.person_frame(services.programme_persons(programme), programme.first_month)
+    assert frame.height == 1
+    assert frame["age"].to_list() == [24] and frame["occupation"].to_list() == ["tobacco_farmer"]
+    assert frame["village"].to_list() == ["35.25.10.2010"] and frame["district"].to_list() == ["35.25.10"]
+
+
+def test_programmes_are_read_by_staff_and_edited_by_officers_only(
+    world: Any, programme_officer: Any, sponsor: Any, leran_operator: Any, auditor: Any
+) -> None:
+    programme = make_programme(world)
+    assert list(services.programmes_for(auditor)) == [programme]
+    assert list(services.programmes_for(sponsor)) == [programme]
+    assert list(services.programmes_for(leran_operator)) == []
+    services.check_can_edit(programme_officer, programme)
+    for user in (sponsor, auditor, leran_operator):
+        with pytest.raises(PermissionDenied):
+            services.check_can_edit(user, programme)
