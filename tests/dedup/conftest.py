@@ -53,6 +53,37 @@ def fake_find_duplicates(
     return FakeLinkageResult(records.height, pairs, [list(c) for c in clusters], time.monotonic() - started)
 
 
+@dataclass
+class FakeLinkResult:
+    rows: pl.DataFrame
+    seconds: float
+
+
+def fake_link_records(
+    registry: pl.DataFrame, outside: pl.DataFrame, *, threshold: float = 0.9, **_kw: Any
+) -> FakeLinkResult:
+    """Same NIK: matched; otherwise same name and birth date: matched if one, ambiguous if several."""
+    out = []
+    for rec in outside.iter_rows(named=True):
+        hits = registry.filter(pl.col("nik") == rec.get("nik")) if rec.get("nik") else registry.clear()
+        if hits.height == 0 and rec.get("full_name"):
+            hits = registry.filter(
+                (pl.col("full_name").str.to_lowercase() == rec["full_name"].lower())
+                & (pl.col("birth_date") == rec.get("birth_date"))
+            )
+        status = "unmatched" if hits.height == 0 else ("matched" if hits.height == 1 else "ambiguous")
+        pid = hits.get_column("id")[0] if hits.height else None
+        out.append((rec["row"], status, pid, 0.99 if hits.height else None, hits.height))
+    schema = {
+        "row": pl.Int64,
+        "status": pl.String,
+        "person_id": pl.Int64,
+        "probability": pl.Float64,
+        "candidates": pl.Int64,
+    }
+    return FakeLinkResult(pl.DataFrame(out, schema=schema, orient="row"), 0.0)
+
+
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
     """Replace the linkage engine with the fake one for the duration of a test."""
@@ -63,6 +94,7 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
         return fake_find_duplicates(records, **kw)
 
     engine.find_duplicates = recording
+    engine.link_records = fake_link_records
     monkeypatch.setattr("jaring.dedup.services.linkage", lambda: engine)
     return engine
 
