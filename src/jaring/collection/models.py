@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +42,28 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RoundChange(models.Model):
+    """Who changed a round, when, and what (created, edited, batches attached)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=20)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("round change")
+        verbose_name_plural = _("round changes")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.round_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -34,6 +34,7 @@ class BatchOut(Schema):
     progress_message: str
     error_code: str
     error_message: str
+    round: str | None = Field(None, description="Slug of the collection round, if the batch belongs to one.")
     rows_total: int
     rows_valid: int
     rows_with_errors: int
@@ -78,7 +79,10 @@ class Error(Schema):
 
 def batch_out(b: Batch) -> dict[str, Any]:
     """A batch as the API returns it."""
-    data = {f: getattr(b, f) for f in BatchOut.model_fields if f not in ("village_code", "created_by")}
+    data = {
+        f: getattr(b, f) for f in BatchOut.model_fields if f not in ("village_code", "created_by", "round")
+    }
+    data["round"] = b.round.slug if b.round_id and b.round else None
     data["village_code"] = b.village.code
     data["created_by"] = b.created_by.get_username() if b.created_by else None
     return data
@@ -87,7 +91,11 @@ def batch_out(b: Batch) -> dict[str, Any]:
 def _get_batch(request: HttpRequest, batch_id: int) -> Batch:
     # Outside the scope is a 404: the caller must not learn that the batch exists.
     batch = (
-        scope_for(request.user).batches().select_related("village", "created_by").filter(pk=batch_id).first()
+        scope_for(request.user)
+        .batches()
+        .select_related("village", "created_by", "round")
+        .filter(pk=batch_id)
+        .first()
     )
     if batch is None:
         raise Http404("Not found / tidak ditemukan")
@@ -102,7 +110,7 @@ def list_batches(
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> dict[str, Any]:
     """Batches of the areas you may see, newest first."""
-    qs = scope_for(request.user).batches().select_related("village", "created_by")
+    qs = scope_for(request.user).batches().select_related("village", "created_by", "round")
     if status:
         qs = qs.filter(status=status)
     return {
@@ -123,6 +131,7 @@ def upload_batch(
     file: File[UploadedFile],
     village: Form[str],
     sheet: Form[str] = "",
+    round: Form[str] = "",
 ) -> Any:
     """Store the file as a new batch and validate it in the background; poll GET /batches/{id}."""
     from jaring.geo.models import Area
@@ -134,7 +143,18 @@ def upload_batch(
         raise HttpError(422, f"Unknown area code {village!r} / kode wilayah tidak dikenal")
     scope.check_can_edit_in(area)
     assert isinstance(area, Area)
-    batch = create_batch(file, village=area, user=request.user, filename=file.name, sheet=sheet or None)
+    round_ = None
+    if round.strip():
+        from jaring.collection.services import round_covers, rounds_for
+
+        round_ = rounds_for(scope).filter(slug=round.strip()[:80]).first()
+        if round_ is None:
+            raise HttpError(422, f"Unknown round {round!r} / putaran tidak dikenal")
+        if not round_covers(round_, area):
+            raise HttpError(422, "The area is not a target of the round / wilayah bukan sasaran putaran")
+    batch = create_batch(
+        file, village=area, user=request.user, filename=file.name, sheet=sheet or None, round=round_
+    )
     batch = start_validation(batch)
     return Status(201, batch_out(batch))
 

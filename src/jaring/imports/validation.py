@@ -433,7 +433,7 @@ def existing_submissions(uuids: pl.Series) -> pl.Series:
     from jaring.registry.models import Person
 
     values = uuids.drop_nulls().unique().to_list()
-    out: list[str] = []
+    out: list[str | None] = []
     for i in range(0, len(values), 900):
         out.extend(
             Person.objects.filter(submission_uuid__in=values[i : i + 900]).values_list(

@@ -42,8 +42,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.can_edit:
         raise PermissionDenied(_("Your role cannot import."))
+    from jaring.collection.services import rounds_for
+
     villages = scope.villages().order_by("code")
-    form = UploadForm(request.POST or None, request.FILES or None, villages=villages)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, villages=villages, rounds=rounds_for(scope)
+    )
     if request.method == "POST" and form.is_valid():
         village = form.cleaned_data["village"]
         scope.check_can_edit_in(village)
@@ -54,6 +58,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             user=request.user,
             filename=upload.name,
             sheet=form.cleaned_data["sheet"] or None,
+            round=form.cleaned_data.get("round"),
         )
         start_validation(batch)
         return redirect("imports:detail", batch_id=batch.pk)

@@ -158,7 +158,9 @@ def run_demo(
     report.files = files
     # Later stages of the scenario in the order the agencies act. Each app adds one idempotent call
     # at its own marker: `report.stages["<app>"] = <app>.demo.seed_demo(report, say)`.
-    # demo:collection
+    from jaring.collection import demo as collection_demo
+
+    report.stages["collection"] = collection_demo.seed_demo(report, say)
     # demo:review
     # demo:dedup
     # demo:programmes

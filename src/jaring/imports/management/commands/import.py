@@ -1,4 +1,4 @@
-"""`jaring import FILE --village CODE [--mapping FILE] [--sheet NAME] [--commit] [--json] [--user NAME]`."""
+"""`jaring import FILE --village CODE [--round SLUG] [--mapping FILE] [--sheet NAME] [--commit] [--json]`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--village", required=True, help="Kemendagri code of the village (or district/regency)."
         )
+        parser.add_argument("--round", help="Slug of the collection round this file belongs to.")
         parser.add_argument("--mapping", type=Path, help='JSON file {"Header in file": "person_field"}.')
         parser.add_argument("--sheet", help="XLSX sheet name (default: the first sheet).")
         parser.add_argument(
@@ -55,6 +56,18 @@ class Command(BaseCommand):
                 mapping = load_mapping(opts["mapping"])
             except (OSError, ValueError) as exc:
                 raise CommandError(f"Mapping file: {exc}") from exc
+        round_ = None
+        if opts["round"]:
+            from jaring.collection.models import Round
+            from jaring.collection.services import RoundError, check_batch_fits
+
+            round_ = Round.objects.filter(slug=opts["round"]).first()
+            if round_ is None:
+                raise CommandError(f"Unknown round {opts['round']} (see: jaring rounds list)")
+            try:
+                check_batch_fits(round_, area)
+            except RoundError as exc:
+                raise CommandError(str(exc)) from exc
         as_json = opts["json"]
         progress = None if as_json else _bar
         batch = run_import(
@@ -66,6 +79,7 @@ class Command(BaseCommand):
             sheet=opts["sheet"],
             is_synthetic=opts["synthetic"] or "SINTETIS" in path.name.upper(),
             progress=progress,
+            round=round_,
         )
         if not as_json:
             sys.stderr.write("\n")
