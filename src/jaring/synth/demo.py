@@ -161,7 +161,9 @@ def run_demo(
     from jaring.collection import demo as collection_demo
 
     report.stages["collection"] = collection_demo.seed_demo(report, say)
-    # demo:review
+    from jaring.review import demo as review_demo
+
+    report.stages["review"] = review_demo.seed_demo(report, say)
     # demo:dedup
     # demo:programmes
     return report
