@@ -1,0 +1,512 @@
+"""Probabilistic record linkage of persons with Splink 5 (DuckDB): duplicates in the registry, outside lists.
+
+Pure library code (no Django models): the dedup app feeds it polars frames of :data:`RECORD_SCHEMA`
+and stores what comes back. See ``docs/dedup-engine.md`` for the model (comparisons, blocking, EM).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from jaring.dedup.lib.indonesian import name_key_expr, normalise_name_expr
+
+Progress = Callable[[float, str], None]
+
+RECORD_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "nik": pl.String(),
+    "kk": pl.String(),
+    "full_name": pl.String(),
+    "sex": pl.String(),
+    "birth_date": pl.Date(),
+    "village_code": pl.String(),
+    "phone": pl.String(),
+}
+
+SEED = 20251201  # random sampling of u (and everything else) is seeded: same input, same answer
+U_MAX_PAIRS = 2e6
+# Match probability of two random records is tiny; Splink needs a start value before it is estimated.
+START_LAMBDA = 1e-6
+DUCKDB_THREADS = 2
+M_FLOOR = 1e-3
+
+logger = logging.getLogger(__name__)
+SPLINK_LOG_LEVEL = logging.ERROR  # Splink's INFO/WARNING chatter would drown a CLI's progress bar
+
+
+@dataclass
+class LinkageResult:
+    """Pairs of likely duplicates (at or above the threshold) and their connected clusters."""
+
+    records: int
+    pairs: pl.DataFrame  # id_l Int64, id_r Int64 (id_l < id_r), probability Float64
+    clusters: list[list[int]]
+    seconds: float
+
+
+@dataclass
+class LinkResult:
+    """One line per row of an outside list: matched / unmatched / ambiguous against the registry."""
+
+    rows: pl.DataFrame  # row, status, person_id, probability, candidates
+    seconds: float
+
+
+PAIRS_SCHEMA: dict[str, pl.DataType] = {"id_l": pl.Int64(), "id_r": pl.Int64(), "probability": pl.Float64()}
+
+
+# --- preparation -------------------------------------------------------------------------------------
+
+
+def prepare_records(records: pl.DataFrame) -> pl.DataFrame:
+    """The RECORD_SCHEMA frame with the derived columns the comparisons and blocking rules use."""
+    missing = [c for c in RECORD_SCHEMA if c not in records.columns]
+    df = records.with_columns([pl.lit(None, dtype=RECORD_SCHEMA[c]).alias(c) for c in missing]).select(
+        [pl.col(c).cast(t) for c, t in RECORD_SCHEMA.items()]
+    )
+    nik = pl.col("nik").str.replace_all(r"\D", "")
+    nik = pl.when(nik.str.len_chars() == 16).then(nik).otherwise(None)
+    # Birth date and sex are written in the NIK (ddmmyy, day + 40 for women): fill gaps from it.
+    nik_day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
+    nik_sex = pl.when(nik_day > 40).then(pl.lit("P")).when(nik_day.is_not_null()).then(pl.lit("L"))
+    name = normalise_name_expr(pl.col("full_name"))
+    df = df.with_columns(
+        nik.alias("nik"),
+        pl.when(pl.col("kk").str.replace_all(r"\D", "").str.len_chars() > 0)
+        .then(pl.col("kk").str.replace_all(r"\D", ""))
+        .alias("kk"),
+        pl.when(pl.col("phone").str.len_chars() > 0).then(pl.col("phone")).alias("phone"),
+        pl.when(pl.col("village_code").str.len_chars() > 0)
+        .then(pl.col("village_code"))
+        .alias("village_code"),
+        pl.when(pl.col("sex").is_in(["L", "P"])).then(pl.col("sex")).otherwise(nik_sex).alias("sex"),
+        name.alias("name_n"),
+    )
+    df = df.with_columns(name_key_expr(pl.col("name_n")).alias("name_key"))
+    tokens = pl.col("name_key").str.split(" ")
+    df = df.with_columns(
+        pl.col("birth_date").dt.strftime("%Y%m%d").alias("dob"),
+        pl.col("birth_date").dt.year().alias("dob_year"),
+        pl.col("village_code").str.slice(0, 8).alias("district"),
+        tokens.alias("name_tokens"),
+        tokens.list.sort().list.join(" ").alias("name_sorted"),
+        tokens.list.first().alias("name_first"),
+        # Initials of every token but the last, which stays whole: "m yusuf", "m a santoso".
+        pl.concat_str(
+            [
+                tokens.list.slice(0, tokens.list.len() - 1)
+                .list.eval(pl.element().str.slice(0, 1))
+                .list.join(" "),
+                tokens.list.last(),
+            ],
+            separator=" ",
+        )
+        .str.strip_chars()
+        .alias("name_abbrev"),
+        # Does the name carry a lone initial (then the initials level is meaningful)?
+        tokens.list.eval(pl.element().str.len_chars() == 1).list.any().alias("name_has_initial"),
+    )
+    return df
+
+
+# --- the model -------------------------------------------------------------------------------------------
+
+
+def _level(sql: str, label: str, m: float, *, null: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        out["is_null_level"] = True
+    else:
+        out["m_probability"] = m  # a start value (EM moves it); also what is used when EM cannot run
+    return out
+
+
+def _else(m: float) -> dict[str, Any]:
+    return {"sql_condition": "ELSE", "label_for_charts": "All other comparisons", "m_probability": m}
+
+
+def _jw(a: str, threshold: float) -> str:
+    return f"jaro_winkler_similarity({a}_l, {a}_r) >= {threshold}"
+
+
+def comparisons() -> list[Any]:
+    """The Indonesian-aware comparisons (custom SQL levels, most specific first)."""
+    import splink.comparison_library as cl
+
+    name = cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="Indonesian name: spelling, titles, order, initials, single names",
+        comparison_levels=[
+            _level("name_key_l IS NULL OR name_key_r IS NULL", "null", 0, null=True),
+            _level("name_key_l = name_key_r", "same name (spelling and titles normalised)", 0.85),
+            _level("name_sorted_l = name_sorted_r", "same words, other order", 0.01),
+            _level(_jw("name_key", 0.95), "Jaro-Winkler >= 0.95", 0.07),
+            _level(_jw("name_key", 0.88), "Jaro-Winkler >= 0.88", 0.03),
+            _level(
+                "list_has_all(name_tokens_l, name_tokens_r) OR list_has_all(name_tokens_r, name_tokens_l) "
+                "OR ((name_has_initial_l OR name_has_initial_r) AND name_abbrev_l = name_abbrev_r)",
+                "one name within the other, or initials",
+                0.02,
+            ),
+            _level(_jw("name_key", 0.75), "Jaro-Winkler >= 0.75", 0.01),
+            _else(0.01),
+        ],
+    )
+    # Two substitutions (or a transposition) leave at least one of three NIK segments intact: that cheap
+    # test first, so the edit distance runs on few of the (mostly random) pairs.
+    segments = " OR ".join(
+        f"substr(nik_l, {a}, {n}) = substr(nik_r, {a}, {n})" for a, n in ((1, 6), (7, 5), (12, 5))
+    )
+    near = f"(({segments}) AND damerau_levenshtein(nik_l, nik_r) <= 2)"
+    nik_missing = "(nik_l IS NULL OR nik_r IS NULL)"
+    swapped = (
+        "(month(birth_date_l) = day(birth_date_r) AND day(birth_date_l) = month(birth_date_r) "
+        "AND year(birth_date_l) = year(birth_date_r))"
+    )
+    # NIK and birth date in one comparison: the NIK carries the birth date, so counting "NIK one digit
+    # apart" and "same birth date" as independent evidence would merge people born the same day in the
+    # same district (their NIKs differ only in the serial).
+    identity = cl.CustomComparison(
+        output_column_name="nik_dob",
+        comparison_description="NIK (typos) and birth date (swapped day/month, typos)",
+        comparison_levels=[
+            _level(f"{nik_missing} AND (dob_l IS NULL OR dob_r IS NULL)", "null", 0, null=True),
+            _level("nik_l = nik_r", "same NIK", 0.9),
+            _level(f"{near} AND dob_l = dob_r", "NIK <= 2 digits apart, same birth date", 0.02),
+            # NIK close but birth dates apart: mostly relatives or neighbours born close together.
+            _level(near, "NIK <= 2 digits apart", 0.001),
+            # Two different NIKs are rarely one person; these levels are seldom seen in training, so
+            # their start values stand: small enough that a shared birth date does not outweigh the NIKs.
+            _level(f"NOT {nik_missing} AND dob_l = dob_r", "other NIK, same birth date", 5e-5),
+            _level(f"NOT {nik_missing}", "other NIK", 0.005),
+            _level("dob_l = dob_r", "a NIK missing; same birth date", 0.04),
+            _level(swapped, "a NIK missing; day and month swapped", 0.005),
+            _level(
+                "damerau_levenshtein(dob_l, dob_r) <= 1", "a NIK missing; birth date one digit off", 0.005
+            ),
+            _level("dob_year_l = dob_year_r", "a NIK missing; same birth year", 0.005),
+            _else(0.001),
+        ],
+    )
+    # KK and village in one comparison: a household shares both, so counted apart they would add up
+    # to "same family" and merge relatives.
+    household = cl.CustomComparison(
+        output_column_name="kk_village",
+        comparison_description="Same family card (KK); same or neighbouring village (same district)",
+        comparison_levels=[
+            _level(
+                "(kk_l IS NULL OR kk_r IS NULL) AND (village_code_l IS NULL OR village_code_r IS NULL)",
+                "null",
+                0,
+                null=True,
+            ),
+            _level("kk_l = kk_r AND village_code_l = village_code_r", "same KK, same village", 0.65),
+            _level("kk_l = kk_r", "same KK, another village", 0.3),
+            _level(
+                "substr(kk_l, 1, 6) = substr(kk_r, 1, 6) AND damerau_levenshtein(kk_l, kk_r) <= 1",
+                "KK one digit apart",
+                0.01,
+            ),
+            _level("village_code_l = village_code_r", "other KK, same village", 0.02),
+            _level("district_l = district_r", "other KK, same district", 0.01),
+            _else(0.01),
+        ],
+    )
+    phone = cl.CustomComparison(
+        output_column_name="phone",
+        comparison_description="Same mobile number",
+        comparison_levels=[
+            _level("phone_l IS NULL OR phone_r IS NULL", "null", 0, null=True),
+            _level("phone_l = phone_r", "same phone", 0.9),
+            _else(0.1),
+        ],
+    )
+    sex = cl.CustomComparison(
+        output_column_name="sex",
+        comparison_description="Same sex",
+        comparison_levels=[
+            _level("sex_l IS NULL OR sex_r IS NULL", "null", 0, null=True),
+            _level("sex_l = sex_r", "same sex", 0.98),
+            _else(0.02),
+        ],
+    )
+    return [name, identity, household, phone, sex]
+
+
+def blocking_rules() -> list[Any]:
+    """Candidate pairs: each rule is an equi-join, so a regency (1M records) stays a few million pairs."""
+    from splink import block_on
+
+    return [
+        block_on("nik"),
+        block_on("kk"),
+        block_on("phone"),
+        block_on("name_key", "dob"),
+        block_on("dob", "village_code"),
+        block_on("name_sorted", "dob_year", "district"),
+    ]
+
+
+def _settings() -> Any:
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        probability_two_random_records_match=START_LAMBDA,
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def _silent(progress: Progress | None) -> Progress:
+    return progress or (lambda _f, _m: None)
+
+
+def _db() -> Any:
+    from splink.backends.duckdb import DuckDBAPI
+
+    db = DuckDBAPI()
+    db.duckdb_con.execute(f"SET threads = {DUCKDB_THREADS}")
+    return db
+
+
+def _to_arrow(df: pl.DataFrame) -> Any:
+    return df.to_arrow()
+
+
+def _train(linker: Any, records: int, say: Progress, start: float, span: float) -> None:
+    """Estimate the model from the records themselves: lambda (deterministic rules), u (sampling), m (EM)."""
+    from splink import block_on
+
+    training = linker.training
+    say(start, "Memperkirakan parameter / estimating parameters")
+    if records > 1:
+        try:
+            training.estimate_probability_two_random_records_match(
+                [block_on("nik"), block_on("kk", "name_key", "dob")], recall=0.95
+            )
+        except Exception as exc:  # no pair at all (a tiny or clean registry): keep the start value
+            logger.info("lambda not estimated: %s", exc)
+        say(start + span * 0.15, "Sampel acak (u) / random sampling (u)")
+        training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED, num_chunks=1)
+    say(start + span * 0.5, "EM (NIK)")
+    # Two sessions, each estimating what the other's block fixes. Not the KK: a household shares it, and
+    # EM then learns "same family" instead of "same person".
+    for i, rule in enumerate([block_on("nik"), block_on("phone")]):
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except Exception as exc:  # too few pairs in this block to estimate from: keep the start values
+            logger.info("EM on %s skipped: %s", rule, exc)
+        say(start + span * (0.75 + 0.25 * i), "EM (telepon / phone)")
+    _floor_m(linker)
+
+
+def _floor_m(linker: Any, floor: float = M_FLOOR) -> None:
+    """No level is impossible among matches: EM on clean data can drive an m to ~0 (e.g. "other KK" when
+    every duplicate in training shared its KK), which would veto real duplicates that differ there."""
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if not level.is_null_level and (level.m_probability or 0.0) < floor:
+                level.m_probability = floor
+
+
+# --- duplicates ------------------------------------------------------------------------------------------
+
+
+def _components(pairs: pl.DataFrame) -> list[list[int]]:
+    """Connected components of the pair graph (each of 2+ ids, sorted; clusters sorted by first id)."""
+    if pairs.height == 0:
+        return []
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    ids = pl.concat([pairs["id_l"], pairs["id_r"]]).unique().sort()
+    index = {"id": ids, "ix": pl.int_range(0, ids.len(), eager=True)}
+    lookup = pl.DataFrame(index)
+    ix = pairs.join(lookup.rename({"id": "id_l", "ix": "a"}), on="id_l").join(
+        lookup.rename({"id": "id_r", "ix": "b"}), on="id_r"
+    )
+    n = ids.len()
+    graph = coo_matrix(
+        (np.ones(ix.height, dtype=np.int8), (ix["a"].to_numpy(), ix["b"].to_numpy())), shape=(n, n)
+    )
+    _count, labels = connected_components(graph, directed=False)
+    grouped = (
+        pl.DataFrame({"id": ids, "label": labels})
+        .group_by("label")
+        .agg(pl.col("id").sort())
+        .filter(pl.col("id").list.len() >= 2)
+        .with_columns(pl.col("id").list.first().alias("first"))
+        .sort("first")
+    )
+    return [list(c) for c in grouped["id"].to_list()]
+
+
+def find_duplicates(
+    records: pl.DataFrame,
+    *,
+    threshold: float = 0.9,
+    exclude_pairs: pl.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> LinkageResult:
+    """Likely duplicate persons in ``records`` (RECORD_SCHEMA), as scored pairs and connected clusters."""
+    say = _silent(progress)
+    started = time.perf_counter()
+    say(0.0, "Menyiapkan data / preparing records")
+    prepared = prepare_records(records)
+    if prepared["id"].null_count() or prepared["id"].n_unique() != prepared.height:
+        raise ValueError("records need a unique, non-null id / setiap rekaman perlu id yang unik")
+    if prepared.height < 2:
+        say(1.0, "Selesai / done")
+        return LinkageResult(
+            prepared.height, pl.DataFrame(schema=PAIRS_SCHEMA), [], time.perf_counter() - started
+        )
+    from splink import Linker
+
+    db = _db()
+    linker = Linker(db.register(_to_arrow(prepared)), _settings(), log_level=SPLINK_LOG_LEVEL)
+    _train(linker, prepared.height, say, 0.05, 0.35)
+    say(0.4, "Membandingkan pasangan / scoring candidate pairs")
+    predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+    pairs = _pairs_frame(predictions.as_pyarrow_table(), threshold)
+    predictions.drop_table_from_database_and_remove_from_cache()
+    if exclude_pairs is not None and exclude_pairs.height:
+        ex = exclude_pairs.select(
+            pl.min_horizontal("id_l", "id_r").cast(pl.Int64).alias("id_l"),
+            pl.max_horizontal("id_l", "id_r").cast(pl.Int64).alias("id_r"),
+        ).unique()
+        pairs = pairs.join(ex, on=["id_l", "id_r"], how="anti")
+    say(0.9, "Mengelompokkan / clustering")
+    clusters = _components(pairs)
+    say(1.0, "Selesai / done")
+    return LinkageResult(
+        records=prepared.height, pairs=pairs, clusters=clusters, seconds=time.perf_counter() - started
+    )
+
+
+def _pairs_frame(table: Any, threshold: float) -> pl.DataFrame:
+    """Splink's predictions → id_l < id_r, probability; sorted, at or above the threshold."""
+    raw = pl.from_arrow(table)
+    assert isinstance(raw, pl.DataFrame)
+    if raw.height == 0:
+        return pl.DataFrame(schema=PAIRS_SCHEMA)
+    return (
+        raw.select(
+            pl.min_horizontal("id_l", "id_r").cast(pl.Int64).alias("id_l"),
+            pl.max_horizontal("id_l", "id_r").cast(pl.Int64).alias("id_r"),
+            pl.col("match_probability").cast(pl.Float64).alias("probability"),
+        )
+        .filter(pl.col("probability") >= threshold)
+        .group_by("id_l", "id_r")
+        .agg(pl.col("probability").max())
+        .sort("id_l", "id_r")
+    )
+
+
+# --- linking an outside list -------------------------------------------------------------------------------
+
+
+def link_records(
+    registry: pl.DataFrame,
+    outside: pl.DataFrame,
+    *,
+    threshold: float = 0.9,
+    ambiguity_margin: float = 0.05,
+    progress: Progress | None = None,
+) -> LinkResult:
+    """Match each row of ``outside`` ("row" + any RECORD_SCHEMA columns) to at most one registry record."""
+    say = _silent(progress)
+    started = time.perf_counter()
+    if "row" not in outside.columns:
+        raise ValueError('the outside list needs a "row" column / daftar luar perlu kolom "row"')
+    say(0.0, "Menyiapkan data / preparing records")
+    reg = prepare_records(registry)
+    floor = max(threshold - ambiguity_margin, 0.0)
+    rows = outside.select(pl.col("row").cast(pl.Int64))
+    # Outside rows get ids above the registry's, so the two sides never share an id.
+    top = reg["id"].max() if reg.height else 0
+    offset = int(top) + 1 if isinstance(top, int) else 1
+    out = prepare_records(outside.drop("id", strict=False).with_columns((pl.col("row") + offset).alias("id")))
+    empty = LinkResult(
+        rows=rows.with_columns(
+            pl.lit("unmatched").alias("status"),
+            pl.lit(None, pl.Int64).alias("person_id"),
+            pl.lit(None, pl.Float64).alias("probability"),
+            pl.lit(0, pl.Int64).alias("candidates"),
+        ),
+        seconds=0.0,
+    )
+    if reg.height == 0 or out.height == 0:
+        empty.seconds = time.perf_counter() - started
+        return empty
+    from splink import Linker
+
+    db = _db()
+    reg_sdf = db.register(_to_arrow(reg))
+    out_sdf = db.register(_to_arrow(out))
+    linker = Linker(reg_sdf, _settings(), log_level=SPLINK_LOG_LEVEL)
+    _train(linker, reg.height, say, 0.05, 0.45)
+    say(0.5, "Mencocokkan daftar / matching the list")
+    predictions = linker.inference.predict_between(
+        reg_sdf, out_sdf, threshold_match_probability=floor, warning_mode="never"
+    )
+    raw = pl.from_arrow(predictions.as_pyarrow_table())
+    assert isinstance(raw, pl.DataFrame)
+    if raw.height == 0:
+        empty.seconds = time.perf_counter() - started
+        say(1.0, "Selesai / done")
+        return empty
+    # Each pair has one registry id (< offset) and one outside id (>= offset), whichever side it landed on.
+    scored = raw.select(
+        pl.min_horizontal("id_l", "id_r").cast(pl.Int64).alias("person_id"),
+        (pl.max_horizontal("id_l", "id_r").cast(pl.Int64) - offset).alias("row"),
+        pl.col("match_probability").cast(pl.Float64).alias("probability"),
+    ).filter(pl.col("probability") >= floor)
+    best = (
+        scored.sort(["row", "probability", "person_id"], descending=[False, True, False])
+        .group_by("row", maintain_order=True)
+        .agg(
+            pl.col("person_id").first().alias("best_id"),
+            pl.col("probability").first().alias("best"),
+            pl.col("probability").alias("all"),
+        )
+        .with_columns(
+            # Candidates: registry records within the margin of the best one.
+            pl.col("all")
+            .list.eval((pl.element() >= pl.element().first() - ambiguity_margin).cast(pl.Int64))
+            .list.sum()
+            .alias("near"),
+        )
+    )
+    result = (
+        rows.join(best, on="row", how="left")
+        .with_columns(
+            pl.when(pl.col("best").is_null() | (pl.col("best") < threshold))
+            .then(pl.lit("unmatched"))
+            .when(pl.col("near") > 1)
+            .then(pl.lit("ambiguous"))
+            .otherwise(pl.lit("matched"))
+            .alias("status")
+        )
+        .select(
+            "row",
+            "status",
+            pl.when(pl.col("status") == "matched").then(pl.col("best_id")).alias("person_id"),
+            pl.col("best").alias("probability"),
+            pl.col("near").fill_null(0).cast(pl.Int64).alias("candidates"),
+        )
+    )
+    say(1.0, "Selesai / done")
+    return LinkResult(rows=result, seconds=time.perf_counter() - started)
