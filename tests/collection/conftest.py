@@ -35,7 +35,7 @@ def manyar_round(world: World, var_dir: Path) -> Round:
         supervisor=world.organisations["bps-gresik"],
         targets=[MANYAR],
     )
-    rows = good_rows(2, LERAN) + [[9, "12345", "Salah", "L", "01/01/1980", LERAN, "Nelayan", ""]]
+    rows = [*good_rows(2, LERAN), [9, "12345", "Salah", "L", "01/01/1980", LERAN, "Nelayan", ""]]
     leran_file = write_csv(var_dir / "leran.csv", rows)
     run_import(leran_file, village=world.leran, user=world.users["operator.leran"], commit=True, round=round_)
     district_file = write_csv(var_dir / "manyar.csv", good_rows(2, GUMENO, start=50))

@@ -91,3 +91,22 @@ def round_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="round-{round_.slug}-villages.{fmt}"'
     return response
+
+
+@login_required
+def round_xlsform(request: HttpRequest, slug: str) -> HttpResponse:
+    """The round's XLSForm and its village list (desa.csv), zipped, ready for ODK Central or KoboToolbox."""
+    import io
+    import zipfile
+
+    from jaring.collection.lib.xlsform import VILLAGES_CSV, build_xlsform, villages_csv, xlsx_bytes
+
+    round_ = _get_round(request, slug)
+    form = build_xlsform(round_)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{round_.slug}.xlsx", xlsx_bytes(form))
+        zf.writestr(VILLAGES_CSV, villages_csv(form))
+    response = HttpResponse(buf.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="xlsform-{round_.slug}.zip"'
+    return response
