@@ -1,0 +1,172 @@
+"""Pydantic schemas of the programmes API (their descriptions appear in /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in text; refuse it here as invalid input rather than fail at the database.
+    if "\x00" in value:
+        raise ValueError("text may not contain NUL characters / teks tidak boleh berisi karakter NUL")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+MONTH_PATTERN = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="A month, YYYY-MM.")]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SourceKindCode = Literal["dbhcht", "apbd", "apbn", "csr", "other"]
+
+
+class ProgrammeOut(Schema):
+    """A coverage programme."""
+
+    slug: str = Field(..., description="Identifier used in URLs (e.g. gresik-2025).")
+    name: str = Field(..., description="Name of the programme.")
+    area_code: str = Field(..., description="Kemendagri code of the regency whose persons it draws on.")
+    area_name: str = Field(..., description="Name of that regency.")
+    first_month: str = Field(..., description="First month, YYYY-MM.")
+    last_month: str = Field(..., description="Last month, YYYY-MM.")
+    includes_jht: bool = Field(..., description="Whether the benefit package adds JHT to JKK + JKM.")
+    notes: str = Field(..., description="Free notes.")
+    source_count: int = Field(..., description="Number of funding sources.")
+    updated_at: dt.datetime = Field(..., description="Last change.")
+
+
+class ProgrammeIn(Schema):
+    """A new programme."""
+
+    slug: str = Field(..., min_length=1, max_length=80, pattern=SLUG_PATTERN, description="Unique slug.")
+    name: Text = Field(..., min_length=1, max_length=200, description="Name.")
+    area_code: Text = Field(..., max_length=13, description="Kemendagri code of a regency in your scope.")
+    first_month: Month = Field(..., description="First month, YYYY-MM.")
+    last_month: Month = Field(..., description="Last month, YYYY-MM (not before the first).")
+    includes_jht: bool = Field(False, description="Add the optional JHT to JKK + JKM.")
+    notes: Text = Field("", max_length=5000, description="Free notes.")
+
+
+class ProgrammePatch(Schema):
+    """Changes to a programme (only the fields sent)."""
+
+    name: Text | None = Field(None, min_length=1, max_length=200, description="Name.")
+    first_month: Month | None = Field(None, description="First month, YYYY-MM.")
+    last_month: Month | None = Field(None, description="Last month, YYYY-MM.")
+    includes_jht: bool | None = Field(None, description="Add the optional JHT to JKK + JKM.")
+    notes: Text | None = Field(None, max_length=5000, description="Free notes.")
+
+
+class FundingSourceOut(Schema):
+    """A funding source of a programme."""
+
+    slug: str = Field(..., description="Identifier within the programme.")
+    programme: str = Field(..., description="Slug of the programme.")
+    name: str = Field(..., description='Name (used in reasons: "… is not among DBHCHT\'s categories").')
+    kind: str = Field(..., description="dbhcht, apbd, apbn, csr or other.")
+    payer: str | None = Field(None, description="Slug of the paying organisation.")
+    payer_name: str | None = Field(None, description="Name of the paying organisation.")
+    rule: str = Field(..., description="Eligibility rule (see docs/programmes.md); empty: everyone.")
+    first_month: str = Field(..., description="First month the source pays, YYYY-MM.")
+    last_month: str = Field(..., description="Last month the source pays, YYYY-MM.")
+    quota_persons: int | None = Field(None, description="At most this many persons (none: no quota).")
+    budget_rupiah: int | None = Field(None, description="At most this much in Rupiah over its months.")
+    max_months_per_person: int | None = Field(None, description="At most this many months per person.")
+    legal_basis: str = Field(..., description="Regulation or agreement that allows it to pay.")
+    notes: str = Field(..., description="Free notes.")
+    updated_at: dt.datetime = Field(..., description="Last change.")
+
+
+class FundingSourceIn(Schema):
+    """A new funding source."""
+
+    slug: str = Field(
+        ..., min_length=1, max_length=80, pattern=SLUG_PATTERN, description="Slug, unique per programme."
+    )
+    name: Text = Field(..., min_length=1, max_length=200, description="Name.")
+    kind: SourceKindCode = Field(..., description="dbhcht, apbd, apbn, csr or other.")
+    payer: Text | None = Field(None, max_length=80, description="Slug of the paying organisation.")
+    rule: Text = Field("", max_length=4000, description="Eligibility rule; empty: everyone.")
+    first_month: Month = Field(..., description="First month, YYYY-MM (within the programme).")
+    last_month: Month = Field(..., description="Last month, YYYY-MM (within the programme).")
+    quota_persons: int | None = Field(None, ge=0, le=100_000_000, description="Quota of persons.")
+    budget_rupiah: int | None = Field(None, ge=0, le=10**15, description="Budget in Rupiah.")
+    max_months_per_person: int | None = Field(None, ge=1, le=600, description="Maximum months per person.")
+    legal_basis: Text = Field("", max_length=300, description="Legal basis.")
+    notes: Text = Field("", max_length=5000, description="Free notes.")
+
+
+class FundingSourcePatch(Schema):
+    """Changes to a funding source (only the fields sent; send null to clear a capacity)."""
+
+    name: Text | None = Field(None, min_length=1, max_length=200, description="Name.")
+    kind: SourceKindCode | None = Field(None, description="dbhcht, apbd, apbn, csr or other.")
+    payer: Text | None = Field(
+        None, max_length=80, description='Slug of the paying organisation ("" clears it).'
+    )
+    rule: Text | None = Field(None, max_length=4000, description="Eligibility rule.")
+    first_month: Month | None = Field(None, description="First month, YYYY-MM.")
+    last_month: Month | None = Field(None, description="Last month, YYYY-MM.")
+    quota_persons: int | None = Field(None, ge=0, le=100_000_000, description="Quota of persons.")
+    budget_rupiah: int | None = Field(None, ge=0, le=10**15, description="Budget in Rupiah.")
+    max_months_per_person: int | None = Field(None, ge=1, le=600, description="Maximum months per person.")
+    legal_basis: Text | None = Field(None, max_length=300, description="Legal basis.")
+    notes: Text | None = Field(None, max_length=5000, description="Free notes.")
+
+
+class RuleCheckIn(Schema):
+    """A rule to check."""
+
+    rule: Text = Field(..., max_length=4000, description="The rule text.")
+    programme: Text | None = Field(
+        None, max_length=80, description="Programme slug: count only its regency, ages on its first month."
+    )
+
+
+class RuleErrorOut(Schema):
+    """Where and why a rule cannot be used."""
+
+    code: str = Field(..., description="Machine-readable code (syntax, unknown_field, wrong_type, …).")
+    column: int = Field(..., description="1-based column of the spot in the rule text.")
+    length: int = Field(..., description="Number of characters to highlight from there.")
+    message_id: str = Field(..., description="Message in Indonesian.")
+    message_en: str = Field(..., description="Message in English.")
+
+
+class RuleCheckOut(Schema):
+    """The outcome of a rule check."""
+
+    ok: bool = Field(..., description="Whether the rule can be saved.")
+    error: RuleErrorOut | None = Field(None, description="The first problem, when not ok.")
+    eligible: int | None = Field(None, description="Approved persons in your scope who pass the rule.")
+    total: int | None = Field(None, description="Approved persons in your scope the count was taken over.")
+    clauses: list[str] = Field(default_factory=list, description="The rule's top-level `and` clauses.")
+
+
+class PremiumOut(Schema):
+    """One person-month's BPU contribution in Rupiah."""
+
+    jkk: int = Field(..., description="JKK (work accident) after any discount.")
+    jkm: int = Field(..., description="JKM (death) after any discount.")
+    jht: int = Field(..., description="JHT (old-age savings), 0 unless asked for.")
+    total: int = Field(..., description="jkk + jkm + jht.")
+    rule: str = Field(..., description="The schedule, bracket and discount that gave these figures.")
+    declared_income: int = Field(..., description="The bracket's income the contribution is based on.")
+    discount: str | None = Field(None, description="Name of the discount applied, if any.")
+    verified: bool = Field(..., description="False when a figure used is an unverified default.")
+
+
+class ProgrammeChangeOut(Schema):
+    """One entry of a programme's change log."""
+
+    id: int = Field(..., description="Entry id.")
+    model: str = Field(..., description="What changed: programme or fundingsource.")
+    object_id: int = Field(..., description="Id of the object that changed.")
+    action: str = Field(..., description="create, update or delete.")
+    at: dt.datetime = Field(..., description="When.")
+    actor: str | None = Field(None, description="Username of who made the change.")
+    via: str = Field(..., description="web, api, cli, admin or system.")
+    changes: dict[str, list[object]] = Field(..., description="Changed fields: {field: [before, after]}.")
