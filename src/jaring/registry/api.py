@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from jaring.accounts.scope import scope_for
@@ -95,6 +96,53 @@ def list_persons(
     page = with_list_relations(qs)[offset : offset + limit]
     items = [person_out(p) for p in page]
     return {"items": items, "count": count, "count_capped": capped, "limit": limit, "offset": offset}
+
+
+class SimilarPersonOut(Schema):
+    """A registered person who may be the one being entered; outside your scope only the village is told."""
+
+    reason: str = Field(..., description="name_birth_date, nik_same or nik_one_digit.")
+    score: float = Field(
+        ..., description="Name similarity 0–1 (Jaro-Winkler after normalisation); 1 for the same NIK."
+    )
+    village_code: str
+    village_name: str
+    in_scope: bool = Field(
+        ..., description="Whether you may open the record (else the fields below are null)."
+    )
+    person_id: int | None
+    nik: str | None
+    full_name: str | None
+    birth_date: dt.date | None
+    message_id: str = Field(..., description="The warning in Indonesian.")
+    message_en: str = Field(..., description="The warning in English.")
+
+
+class SimilarPage(Schema):
+    items: list[SimilarPersonOut]
+    count: int
+
+
+@router.get(
+    "/similar",
+    response={200: SimilarPage, 403: ErrorOut},
+    summary="Registered persons similar to one being entered",
+)
+def similar_persons(
+    request: HttpRequest,
+    name: str = Query("", max_length=200, description="Full name as typed."),
+    birth_date: dt.date | None = Query(None, description="Birth date (YYYY-MM-DD)."),  # noqa: B008
+    nik: str = Query("", max_length=32, description="NIK as typed (spaces and dots allowed)."),
+    exclude: int | None = Query(None, ge=1, description="Id of the person being edited (left out)."),
+) -> Any:
+    """Same birth date and a similar name, the same NIK, or a NIK one digit away, across the registry."""
+    from jaring.registry.lib.similar import find_similar
+
+    scope = scope_for(request.user)
+    if not scope.can_read_personal_data:
+        raise HttpError(403, "Your role cannot check persons / peran Anda tidak dapat memeriksa orang")
+    items = find_similar(scope, name=name, birth_date=birth_date, nik=nik, exclude_id=exclude)
+    return {"items": items, "count": len(items)}
 
 
 @router.get("/by-nik/{nik}", response={200: PersonOut, 404: ErrorOut}, summary="Get a person by NIK")

@@ -195,6 +195,8 @@ class Person(models.Model):
             ),
             # Name search: the prefix range on name_search, the scope test on village_id, no table read.
             models.Index(fields=["name_search", "village"], name="person_name_village"),
+            # The entry form's "already registered?" check looks up persons by birth date.
+            models.Index(fields=["birth_date"], name="person_birth_date"),
         ]
 
     def __str__(self) -> str:
