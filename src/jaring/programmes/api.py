@@ -125,7 +125,12 @@ def _save(obj: Any, request: HttpRequest, before: dict[str, Any] | None = None) 
 # --- fixed paths first (before /{slug}) ---------------------------------------------------------------
 
 
-@router.post("/rules/check", response={200: RuleCheckOut, 404: ErrorOut}, summary="Check an eligibility rule")
+@router.post(
+    "/rules/check",
+    response={200: RuleCheckOut, 404: ErrorOut},
+    summary="Check an eligibility rule",
+    url_name="programmes_rule_check",
+)
 def check_rule(request: HttpRequest, payload: RuleCheckIn) -> Any:
     """Whether a rule can be saved (else the error and its column), and how many approved persons pass it."""
     programme = _get_programme(request, payload.programme) if payload.programme else None

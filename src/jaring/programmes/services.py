@@ -365,3 +365,34 @@ def validation_messages(exc: ValidationError) -> list[dict[str, str]]:
         for message in messages:
             out.append({"field": field_name, "code": "invalid", "message": str(message)})
     return out
+
+
+def source_summary(source: FundingSource, user: Any, language: str = "en") -> dict[str, Any]:
+    """Aggregates of a source's rule over the approved persons of its programme in the user's scope:
+    how many pass, and how many fail at each top-level clause with the commonest reasons."""
+    frame = person_frame(programme_persons(source.programme, user), source.programme.first_month)
+    checked = check_rule(source.rule)
+    if checked.error is not None or checked.rule is None:
+        return {"ok": False, "error": checked.error.as_dict() if checked.error else None}
+    result = checked.rule.evaluate(frame, source_name=source.name)
+    reason = "reason_id" if language.startswith("id") else "reason_en"
+    failed = result.filter(~pl.col("passes"))
+    clauses = []
+    for clause in checked.rule.clauses:
+        mine = failed.filter(pl.col("failed_clause") == clause.index)
+        top = mine.group_by(reason).len().sort(["len", reason], descending=[True, False]).head(5)
+        clauses.append(
+            {
+                "index": clause.index,
+                "text": clause.text,
+                "failed": mine.height,
+                "reasons": [{"reason": r, "persons": n} for r, n in top.iter_rows()],
+            }
+        )
+    return {
+        "ok": True,
+        "error": None,
+        "total": frame.height,
+        "eligible": int(result["passes"].sum()) if frame.height else 0,
+        "clauses": clauses,
+    }
