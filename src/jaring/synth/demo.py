@@ -164,7 +164,9 @@ def run_demo(
     from jaring.review import demo as review_demo
 
     report.stages["review"] = review_demo.seed_demo(report, say)
-    # demo:dedup
+    from jaring.dedup import demo as dedup_demo
+
+    report.stages["dedup"] = dedup_demo.seed_demo(report, say)
     # demo:programmes
     return report
 
