@@ -64,7 +64,7 @@ def test_a_central_csv_export_becomes_persons_with_uuid_and_coordinates(world: A
     first = SUBMISSIONS[0]
     person = Person.objects.get(nik=first["identitas"]["nik"])
     assert person.submission_uuid == first["__id"].removeprefix("uuid:")
-    lon, lat, _alt, _acc = first["lokasi"]["coordinates"]
+    lon, lat, _alt = first["lokasi"]["coordinates"]
     assert person.latitude == pytest.approx(lat) and person.longitude == pytest.approx(lon)
     assert person.occupation is not None and person.occupation.slug == first["pekerjaan_grp"]["pekerjaan"]
     assert person.employment_status == "own_account"

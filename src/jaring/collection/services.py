@@ -10,6 +10,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -338,3 +339,43 @@ def round_out(round_: Round) -> dict[str, Any]:
         "target_villages": round_.target_villages.count(),
         "batches": round_.batches.count(),
     }
+
+
+def pull_odk(
+    client: Any,
+    *,
+    village: Area,
+    user: Any = None,
+    commit: bool = False,
+    round_: Round | None = None,
+    page_size: int = 500,
+    progress: Any = None,
+) -> Batch | None:
+    """Pull a form's submissions from ODK Central into a batch (validated; committed with ``commit``).
+
+    The flattened submissions are stored as a CSV file of the batch, so the batch page, its issue report
+    and a later re-validation work as for an uploaded export. None when there is nothing new to import.
+    """
+    from django.conf import settings
+    from django.utils import timezone
+
+    from jaring.collection.lib.odk import pull_frame
+    from jaring.imports.lib.normalise import submission_uuid
+    from jaring.imports.services import run_import
+    from jaring.imports.validation import existing_submissions
+
+    if round_ is not None:
+        check_batch_fits(round_, village)
+    frame = pull_frame(client, page_size=page_size)
+    if frame.height == 0:
+        return None
+    uuids = frame.select(submission_uuid(pl.col("KEY"))).to_series() if "KEY" in frame.columns else None
+    known = uuids is not None and uuids.null_count() == 0
+    if known and uuids is not None and existing_submissions(uuids).n_unique() == uuids.n_unique():
+        return None  # every submission is in the registry already: no batch of warnings only
+    folder = Path(settings.VAR_DIR) / "odk"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+    path = folder / f"odk-{client.project}-{client.form}-{stamp}.csv"
+    frame.write_csv(path)
+    return run_import(path, village=village, user=user, commit=commit, round=round_, progress=progress)

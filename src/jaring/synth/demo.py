@@ -167,7 +167,9 @@ def run_demo(
     from jaring.dedup import demo as dedup_demo
 
     report.stages["dedup"] = dedup_demo.seed_demo(report, say)
-    # demo:programmes
+    from jaring.programmes import demo as programmes_demo
+
+    report.stages["programmes"] = programmes_demo.seed_demo(report, say)
     return report
 
 

@@ -59,7 +59,8 @@ def _submission(i: int, village: str = LERAN) -> dict[str, Any]:
         },
         "no_hp": f"08123456{i:04d}",
         "wilayah": {"kecamatan": MANYAR, "kode_desa": village},
-        "lokasi": {"type": "Point", "coordinates": [lon, lat, 5.0 + i, 4.5]},
+        # GeoJSON as Central's OData gives a geopoint: [lon, lat, altitude], accuracy in properties.
+        "lokasi": {"type": "Point", "coordinates": [lon, lat, 5.0 + i], "properties": {"accuracy": 4.5}},
     }
 
 
@@ -73,7 +74,8 @@ CENTRAL_META += ["ReviewState", "DeviceID", "Edits", "FormVersion"]
 
 def central_row(s: dict[str, Any]) -> dict[str, Any]:
     """A submission as a row of ODK Central's CSV export (groups joined with "-", geopoint split)."""
-    lon, lat, alt, acc = s["lokasi"]["coordinates"]
+    lon, lat, alt = s["lokasi"]["coordinates"]
+    acc = s["lokasi"]["properties"]["accuracy"]
     row: dict[str, Any] = {"SubmissionDate": s["__system"]["submissionDate"]}
     for group in ("identitas", "pekerjaan_grp"):
         row.update({f"{group}-{k}": v for k, v in s[group].items()})
@@ -92,7 +94,8 @@ def central_row(s: dict[str, Any]) -> dict[str, Any]:
 
 def kobo_row(s: dict[str, Any], index: int) -> dict[str, Any]:
     """A submission as a row of KoboToolbox's XLSX export ("group/field", geopoint plus _lokasi_* columns)."""
-    lon, lat, alt, acc = s["lokasi"]["coordinates"]
+    lon, lat, alt = s["lokasi"]["coordinates"]
+    acc = s["lokasi"]["properties"]["accuracy"]
     uuid = s["__id"].removeprefix("uuid:")
     row: dict[str, Any] = {"start": "2025-07-10T08:00:00.000+07:00", "end": "2025-07-10T08:10:00.000+07:00"}
     for group in ("identitas", "pekerjaan_grp"):
