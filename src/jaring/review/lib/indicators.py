@@ -105,13 +105,19 @@ def gps_inside(persons: pl.DataFrame, boundaries: dict[int, Any]) -> pl.Series:
     if persons.height == 0 or not boundaries:
         return pl.Series("_inside", out.tolist(), dtype=pl.Boolean)
     has_point = (persons["latitude"].is_not_null() & persons["longitude"].is_not_null()).to_numpy()
-    villages = persons["village_id"].to_numpy()
+    villages = persons["village_id"].fill_null(-1).to_numpy()
     lon = persons["longitude"].fill_null(0.0).to_numpy()
     lat = persons["latitude"].fill_null(0.0).to_numpy()
-    for vid, geom in boundaries.items():
-        mask = has_point & (villages == vid)
-        if mask.any():
-            out[mask] = shapely.contains_xy(geom, lon[mask], lat[mask])
+    # Sort the points by village once, then test each village's slice against its shape in one call.
+    idx = np.flatnonzero(has_point & (villages >= 0))
+    idx = idx[np.argsort(villages[idx], kind="stable")]
+    vids, starts = np.unique(villages[idx], return_index=True)
+    ends = np.append(starts[1:], len(idx))
+    for vid, start, end in zip(vids.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        geom = boundaries.get(int(vid))
+        if geom is not None:
+            part = idx[start:end]
+            out[part] = shapely.contains_xy(geom, lon[part], lat[part])
     return pl.Series("_inside", out.tolist(), dtype=pl.Boolean)
 
 
