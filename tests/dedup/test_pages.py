@@ -118,3 +118,18 @@ def test_a_run_started_from_the_page_runs_as_a_job_with_a_status_for_the_bar(
 def test_operators_cannot_start_a_run(world, twins, leran_client, fake_engine) -> None:
     assert leran_client.post("/dedup/runs/start/", {"threshold": "0.9"}).status_code == 403
     assert not DedupRun.objects.exists()
+
+
+def test_a_run_in_progress_blocks_a_second_one_unless_it_was_abandoned(
+    world, twins, steward_client, fake_engine
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    stuck = DedupRun.objects.create(status=RunStatus.RUNNING, threshold=0.9)
+    steward_client.post("/dedup/runs/start/", {"threshold": "0.9"})
+    assert DedupRun.objects.count() == 1
+    DedupRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - dt.timedelta(hours=4))
+    steward_client.post("/dedup/runs/start/", {"threshold": "0.9"})
+    assert DedupRun.objects.filter(status=RunStatus.DONE).count() == 1

@@ -18,7 +18,6 @@ from jaring.dedup.models import (
     NikConflict,
     PairDecision,
     PairStatus,
-    RunStatus,
 )
 from jaring.dedup.tasks import start_run
 from jaring.geo.models import Area
@@ -296,7 +295,7 @@ def create_run(request: HttpRequest, body: RunIn) -> Any:
         return Status(
             422, {"detail": f"Unknown area code {code!r} / kode wilayah tidak dikenal", "code": "area"}
         )
-    if DedupRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+    if services.run_in_progress() is not None:
         return Status(
             409, {"detail": "A run is in progress / proses lain sedang berjalan", "code": "running"}
         )

@@ -7,6 +7,7 @@ person and change, all in one transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -144,6 +145,20 @@ def create_run(*, area: Area | None, threshold: float, user: Any) -> DedupRun:
         created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
         progress_message=en,
         progress_message_id=idn,
+    )
+
+
+# A queued or running run older than this is taken as abandoned (a killed worker) and no longer blocks.
+STALE_AFTER = dt.timedelta(hours=3)
+
+
+def run_in_progress() -> DedupRun | None:
+    """The run that is queued or running now, if any (abandoned ones excepted)."""
+    since = timezone.now() - STALE_AFTER
+    return (
+        DedupRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__gte=since)
+        .order_by("-pk")
+        .first()
     )
 
 
@@ -285,15 +300,8 @@ def _save_pairs(run: DedupRun, pairs: pl.DataFrame, cluster_of: dict[int, int]) 
     with transaction.atomic():
         in_area = CandidatePair.objects.filter(person_a__in=persons_of(run.area).values("id"))
         in_area.filter(status=PairStatus.OPEN).delete()
-        decided = (
-            set(
-                CandidatePair.objects.filter(
-                    person_a_id__in=pairs.get_column("id_l").unique().to_list() or [0]
-                ).values_list("person_a_id", "person_b_id")
-            )
-            if pairs.height <= 50_000
-            else set(CandidatePair.objects.values_list("person_a_id", "person_b_id"))
-        )
+        # What is left after the delete: decided pairs (few: human decisions) and other areas' open pairs.
+        decided = set(CandidatePair.objects.values_list("person_a_id", "person_b_id"))
         now = timezone.now()
         objs = [
             CandidatePair(

@@ -111,7 +111,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The threshold must be a probability between 0.5 and 0.999."))
         return redirect("dedup:queue")
-    if DedupRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+    if services.run_in_progress() is not None:
         messages.warning(request, _("A deduplication run is already in progress."))
         return redirect("dedup:queue")
     run = start_run(area=_scope_area(scope), threshold=form.cleaned_data["threshold"], user=request.user)
