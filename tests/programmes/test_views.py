@@ -113,3 +113,18 @@ def test_readers_cannot_open_the_forms(world: Any, sponsor_client: Client, revie
     assert reviewer_client.get("/programmes/p1/sources/dbhcht/edit/").status_code == 403
     assert reviewer_client.get("/programmes/p1/").status_code == 200
     assert reviewer_client.get("/programmes/nope/").status_code == 404
+
+
+def test_the_premium_page_marks_unverified_rates_and_computes_a_month(
+    world: Any, sponsor_client: Client
+) -> None:
+    page = sponsor_client.get("/programmes/premiums/").content.decode()
+    assert "PP 50/2025: transport workers" in page and "<strong>unverified</strong>" in page
+    assert "207,000" in page or "207.000" in page
+    page = sponsor_client.get(
+        "/programmes/premiums/",
+        {"income": "1000000", "month": "2026-02", "payer": "csr", "occupation": "ojek_driver"},
+    ).content.decode()
+    assert 'id="premium-result"' in page and ("8,400" in page or "8.400" in page)
+    page = sponsor_client.get("/programmes/premiums/", {"month": "2001-01", "payer": "csr"}).content.decode()
+    assert 'id="premium-error"' in page and "2001-01" in page

@@ -162,3 +162,49 @@ def source_edit(request: HttpRequest, slug: str, source_slug: str) -> HttpRespon
     """Edit a funding source (with the live rule check)."""
     source = _source(request, slug, source_slug)
     return _source_form(request, source.programme, source)
+
+
+@login_required
+def premium_rates(request: HttpRequest) -> HttpResponse:
+    """The stored BPU premium data (unverified rows marked) and a calculator for one person-month."""
+    _readable(request)
+    from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, premium
+    from jaring.programmes.models import PremiumDiscount, PremiumSchedule, SourceKind
+    from jaring.registry.models import OccupationCategory
+
+    result = error = None
+    asked = {k: request.GET.get(k, "").strip() for k in ("income", "month", "payer", "occupation")}
+    if asked["month"] and asked["payer"]:
+        try:
+            income = int(asked["income"].replace(".", "").replace(",", "")) if asked["income"] else None
+            if asked["payer"] not in PAYER_KINDS:
+                raise PremiumError("bad_payer", "jenis pembayar tidak dikenal", "unknown payer kind")
+            result = premium(
+                income,
+                asked["month"],
+                asked["payer"],
+                asked["occupation"] or None,
+                jht=bool(request.GET.get("jht")),
+            )
+        except ValueError as exc:
+            error = (
+                f"{exc.message_id} / {exc.message_en}"
+                if isinstance(exc, PremiumError)
+                else _("Invalid income.")
+            )
+    return render(
+        request,
+        "programmes/premium_rates.html",
+        {
+            "schedules": PremiumSchedule.objects.prefetch_related("brackets"),
+            "discounts": PremiumDiscount.objects.select_related("group").prefetch_related(
+                "group__occupations"
+            ),
+            "asked": asked,
+            "jht": bool(request.GET.get("jht")),
+            "result": result,
+            "error": error,
+            "payer_kinds": SourceKind.choices,
+            "occupations": OccupationCategory.objects.order_by("slug"),
+        },
+    )
