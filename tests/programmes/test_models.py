@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -114,3 +115,34 @@ def test_programmes_are_read_by_staff_and_edited_by_officers_only(
     for user in (sponsor, auditor, leran_operator):
         with pytest.raises(PermissionDenied):
             services.check_can_edit(user, programme)
+
+
+def test_planner_inputs_hold_eligibility_and_the_discounted_cost_per_person_month(world: Any) -> None:
+    from jaring.registry.models import OccupationCategory
+
+    programme = make_programme(world, first_month=dt.date(2026, 1, 1), last_month=dt.date(2026, 6, 1))
+    make_source(programme, "csr", name="CSR", kind="csr", rule="")
+    make_source(
+        programme, "apbd", name="APBD", kind="apbd", rule="age >= 18", first_month=dt.date(2026, 3, 1)
+    )
+    batch = Batch.objects.create(
+        village=world.leran, filename="a.csv", content_hash="a" * 64, review_status=ReviewStatus.APPROVED
+    )
+    ojek = OccupationCategory.objects.get(slug="ojek_driver")
+    fisher = OccupationCategory.objects.get(slug="fisherman")
+    a = make_person(world.leran, "Ojek", batch=batch, occupation=ojek)
+    b = make_person(world.leran, "Muda", batch=batch, occupation=fisher, birth_date=dt.date(2010, 1, 1))
+    inputs = services.planner_inputs(programme)
+    assert inputs.months == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+    assert [s["key"] for s in inputs.sources] == ["csr", "apbd"]
+    assert inputs.sources[1]["first_month"] == 2 and inputs.sources[1]["last_month"] == 5
+    assert list(inputs.person_ids) == sorted([a.pk, b.pk])
+    row = {pid: i for i, pid in enumerate(inputs.person_ids)}
+    assert inputs.eligible[row[a.pk]].tolist() == [True, True]
+    assert inputs.eligible[row[b.pk]].tolist() == [True, False]
+    # The ojek driver's CSR premium is halved from January 2026, the fisherman's from April; APBD never.
+    assert inputs.cost[row[a.pk], 0].tolist() == [8400] * 6
+    assert inputs.cost[row[b.pk], 0].tolist() == [16800] * 3 + [8400] * 3
+    assert inputs.cost[:, 1].tolist() == [[16800] * 6] * 2
+    reason = inputs.reasons["apbd"].filter(pl.col("id") == b.pk)["reason_en"].item()
+    assert reason == "age 16 is below 18 (APBD)"

@@ -396,3 +396,87 @@ def source_summary(source: FundingSource, user: Any, language: str = "en") -> di
         "eligible": int(result["passes"].sum()) if frame.height else 0,
         "clauses": clauses,
     }
+
+
+# --- planner inputs -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlannerInputs:
+    """What the coverage planner needs for a programme, built in bulk from the registry and the sources.
+
+    ``sources`` are dicts with the fields of ``lib.planner.SourceSpec`` (month indexes into ``months``);
+    ``eligible`` is bool [persons, sources]; ``cost`` int32 Rupiah [persons, sources, months], the
+    premium the source's kind pays for the person in that month (PP 50/2025 discount included);
+    ``reasons`` holds, per source key, each person's failing clause and reasons (id, en).
+    """
+
+    programme: Programme
+    frame: pl.DataFrame
+    person_ids: Any
+    months: list[str]
+    sources: list[dict[str, Any]]
+    eligible: Any
+    cost: Any
+    reasons: dict[str, pl.DataFrame]
+
+
+def planner_inputs(
+    programme: Programme,
+    user: Any | None = None,
+    sources: list[FundingSource] | None = None,
+    frame: pl.DataFrame | None = None,
+) -> PlannerInputs:
+    """The planner's input arrays for a programme: its approved persons (in ``user``'s scope if given),
+    its sources (or ``sources``, e.g. unsaved what-if copies), eligibility and cost per person-month."""
+    import numpy as np
+
+    months = programme.months()
+    labels = [f"{m:%Y-%m}" for m in months]
+    index = {m: i for i, m in enumerate(months)}
+    if frame is None:
+        frame = person_frame(programme_persons(programme, user), programme.first_month)
+    chosen = list(sources) if sources is not None else list(programme.sources.all())
+    data = premium_data()
+    n_p, n_s, n_t = frame.height, len(chosen), len(months)
+    eligible = np.zeros((n_p, n_s), dtype=bool)
+    cost = np.zeros((n_p, n_s, n_t), dtype=np.int32)
+    specs: list[dict[str, Any]] = []
+    reasons: dict[str, pl.DataFrame] = {}
+    by_kind: dict[tuple[str, int], Any] = {}
+    for s, source in enumerate(chosen):
+        first = index.get(source.first_month)
+        last = index.get(source.last_month)
+        if first is None or last is None:
+            raise ValueError(f"source {source.slug!r} lies outside the programme's months")
+        specs.append(
+            {
+                "key": source.slug,
+                "name": source.name,
+                "kind": source.kind,
+                "first_month": first,
+                "last_month": last,
+                "quota_persons": source.quota_persons,
+                "budget": source.budget_rupiah,
+                "max_months_per_person": source.max_months_per_person,
+            }
+        )
+        result = rules.parse(source.rule).evaluate(frame, source_name=source.name)
+        eligible[:, s] = result["passes"].to_numpy()
+        reasons[source.slug] = pl.concat([frame.select("id"), result.drop("passes")], how="horizontal")
+        for t, month in enumerate(months):
+            key = (source.kind, t)
+            if key not in by_kind:
+                totals = prem.premium_frame(frame, month, source.kind, jht=programme.includes_jht, data=data)
+                by_kind[key] = totals["total"].to_numpy().astype(np.int32)
+            cost[:, s, t] = by_kind[key]
+    return PlannerInputs(
+        programme=programme,
+        frame=frame,
+        person_ids=frame["id"].to_numpy(),
+        months=labels,
+        sources=specs,
+        eligible=eligible,
+        cost=cost,
+        reasons=reasons,
+    )
