@@ -123,3 +123,15 @@ def test_a_batch_shows_which_threshold_it_breaches(leran_batch: Batch) -> None:
 def test_a_raised_limit_removes_the_breach(leran_batch: Batch) -> None:
     QualityThreshold.objects.filter(indicator="duplicate_rate").update(limit=0.5)
     assert "duplicate_rate" not in {b.column for b in batch_quality(leran_batch).breaches}
+
+
+def test_open_dedup_pairs_count_as_duplicates(leran_batch: Batch) -> None:
+    from jaring.dedup.models import CandidatePair
+
+    a, b = leran_batch.persons.order_by("id")[:2]
+    CandidatePair.objects.create(person_a=a, person_b=b, probability=0.97)
+    values = batch_quality(leran_batch).values
+    assert values["duplicates"] == 3  # the refused duplicate row and both persons of the open pair
+    assert values["duplicate_rate"] == pytest.approx(3 / 6)
+    CandidatePair.objects.update(status="distinct")
+    assert batch_quality(leran_batch).values["duplicates"] == 1

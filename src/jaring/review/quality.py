@@ -207,13 +207,21 @@ def _boundaries(village_ids: list[int]) -> dict[int, Any]:
 
 
 def _dedup_duplicates(person_ids: list[int]) -> set[int]:
-    """Persons in a duplicate pair, when the dedup app offers ``services.duplicate_person_ids``."""
-    try:
-        from jaring.dedup import services as dedup_services
-    except ImportError:
+    """Persons of ``person_ids`` in an open candidate pair of the dedup app (empty without that app)."""
+    if not person_ids:
         return set()
-    find = getattr(dedup_services, "duplicate_person_ids", None)
-    return set(find(person_ids)) if callable(find) else set()
+    try:
+        from jaring.dedup.models import CandidatePair
+    except ImportError:  # the dedup app is optional for the indicators
+        return set()
+    # One query over the open pairs (the dedup queue is far smaller than the registry), matched in memory.
+    pairs = pl.DataFrame(
+        list(CandidatePair.objects.filter(status="open").values_list("person_a_id", "person_b_id")),
+        schema={"a": pl.Int64, "b": pl.Int64},
+        orient="row",
+    )
+    in_pairs = set(pairs["a"].to_list()) | set(pairs["b"].to_list())
+    return in_pairs.intersection(person_ids)
 
 
 def _compute(persons: pl.DataFrame, refused: pl.DataFrame, group: str | None) -> pl.DataFrame:
