@@ -6,6 +6,7 @@ and stores what comes back. See ``docs/dedup-engine.md`` for the model (comparis
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -32,6 +33,7 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
 
 SEED = 20251201  # random sampling of u (and everything else) is seeded: same input, same answer
 U_MAX_PAIRS = 2e6
+U_MIN_PAIRS = 2e5
 # Match probability of two random records is tiny; Splink needs a start value before it is estimated.
 START_LAMBDA = 1e-6
 DUCKDB_THREADS = 2
@@ -75,7 +77,24 @@ def prepare_records(records: pl.DataFrame) -> pl.DataFrame:
     nik = pl.when(nik.str.len_chars() == 16).then(nik).otherwise(None)
     # Birth date and sex are written in the NIK (ddmmyy, day + 40 for women): fill gaps from it.
     nik_day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
-    nik_sex = pl.when(nik_day > 40).then(pl.lit("P")).when(nik_day.is_not_null()).then(pl.lit("L"))
+    nik_sex = (
+        pl.when(nik_day.is_between(41, 71))
+        .then(pl.lit("P"))
+        .when(nik_day.is_between(1, 31))
+        .then(pl.lit("L"))
+    )
+    yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
+    this_year = dt.date.today().year
+    day = pl.when(nik_day > 40).then(nik_day - 40).otherwise(nik_day)
+    # Text then a lenient parse: an impossible date in a NIK (31 February) gives null, not an error.
+    nik_birth = pl.concat_str(
+        [
+            pl.when(yy + 2000 > this_year).then(yy + 1900).otherwise(yy + 2000).cast(pl.String),
+            nik.str.slice(8, 2),
+            day.cast(pl.String).str.zfill(2),
+        ],
+        separator="-",
+    ).str.to_date("%Y-%m-%d", strict=False)
     name = normalise_name_expr(pl.col("full_name"))
     df = df.with_columns(
         nik.alias("nik"),
@@ -87,6 +106,7 @@ def prepare_records(records: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("village_code"))
         .alias("village_code"),
         pl.when(pl.col("sex").is_in(["L", "P"])).then(pl.col("sex")).otherwise(nik_sex).alias("sex"),
+        pl.coalesce(pl.col("birth_date"), nik_birth).alias("birth_date"),
         name.alias("name_n"),
     )
     df = df.with_columns(name_key_expr(pl.col("name_n")).alias("name_key"))
@@ -119,13 +139,41 @@ def prepare_records(records: pl.DataFrame) -> pl.DataFrame:
 # --- the model -------------------------------------------------------------------------------------------
 
 
-def _level(sql: str, label: str, m: float, *, null: bool = False) -> dict[str, Any]:
+def _level(sql: str, label: str, m: float, *, null: bool = False, u: float | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
     if null:
         out["is_null_level"] = True
     else:
         out["m_probability"] = m  # a start value (EM moves it); also what is used when EM cannot run
+    if u is not None:
+        out["u_probability"] = u
+        out["fix_u_probability"] = True
     return out
+
+
+def _pairs_sharing(df: pl.DataFrame, cols: list[str]) -> int:
+    counts = df.drop_nulls(cols).group_by(cols).len()["len"].cast(pl.Int64)
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def exact_u(prepared: pl.DataFrame) -> dict[str, float]:
+    """u of the identifier-equality levels, counted exactly on the records (pairs sharing the value / all
+    pairs). Random sampling almost never draws two records sharing a NIK in a big registry, and Splink's
+    fallback for an unobserved level is far too high; the count includes true duplicates, so it errs
+    towards caution."""
+    n = prepared.height
+    total = max(n * (n - 1) / 2, 1.0)
+    kk = _pairs_sharing(prepared, ["kk"])
+    kk_village = _pairs_sharing(prepared, ["kk", "village_code"])
+    return {
+        key: max(count, 1) / total
+        for key, count in {
+            "nik": _pairs_sharing(prepared, ["nik"]),
+            "kk_village": kk_village,
+            "kk_other_village": kk - kk_village,
+            "phone": _pairs_sharing(prepared, ["phone"]),
+        }.items()
+    }
 
 
 def _else(m: float) -> dict[str, Any]:
@@ -136,8 +184,9 @@ def _jw(a: str, threshold: float) -> str:
     return f"jaro_winkler_similarity({a}_l, {a}_r) >= {threshold}"
 
 
-def comparisons() -> list[Any]:
-    """The Indonesian-aware comparisons (custom SQL levels, most specific first)."""
+def comparisons(u: dict[str, float] | None = None) -> list[Any]:
+    """The Indonesian-aware comparisons (custom SQL levels, most specific first); ``u``: see exact_u."""
+    u = u or {}
     import splink.comparison_library as cl
 
     name = cl.CustomComparison(
@@ -178,7 +227,7 @@ def comparisons() -> list[Any]:
         comparison_description="NIK (typos) and birth date (swapped day/month, typos)",
         comparison_levels=[
             _level(f"{nik_missing} AND (dob_l IS NULL OR dob_r IS NULL)", "null", 0, null=True),
-            _level("nik_l = nik_r", "same NIK", 0.9),
+            _level("nik_l = nik_r", "same NIK", 0.9, u=u.get("nik")),
             _level(f"{near} AND dob_l = dob_r", "NIK <= 2 digits apart, same birth date", 0.02),
             # NIK close but birth dates apart: mostly relatives or neighbours born close together.
             _level(near, "NIK <= 2 digits apart", 0.001),
@@ -207,8 +256,13 @@ def comparisons() -> list[Any]:
                 0,
                 null=True,
             ),
-            _level("kk_l = kk_r AND village_code_l = village_code_r", "same KK, same village", 0.65),
-            _level("kk_l = kk_r", "same KK, another village", 0.3),
+            _level(
+                "kk_l = kk_r AND village_code_l = village_code_r",
+                "same KK, same village",
+                0.65,
+                u=u.get("kk_village"),
+            ),
+            _level("kk_l = kk_r", "same KK, another village", 0.3, u=u.get("kk_other_village")),
             _level(
                 "substr(kk_l, 1, 6) = substr(kk_r, 1, 6) AND damerau_levenshtein(kk_l, kk_r) <= 1",
                 "KK one digit apart",
@@ -224,7 +278,7 @@ def comparisons() -> list[Any]:
         comparison_description="Same mobile number",
         comparison_levels=[
             _level("phone_l IS NULL OR phone_r IS NULL", "null", 0, null=True),
-            _level("phone_l = phone_r", "same phone", 0.9),
+            _level("phone_l = phone_r", "same phone", 0.9, u=u.get("phone")),
             _else(0.1),
         ],
     )
@@ -254,13 +308,13 @@ def blocking_rules() -> list[Any]:
     ]
 
 
-def _settings() -> Any:
+def _settings(prepared: pl.DataFrame) -> Any:
     from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="id",
-        comparisons=comparisons(),
+        comparisons=comparisons(exact_u(prepared)),
         blocking_rules_to_generate_predictions=blocking_rules(),
         probability_two_random_records_match=START_LAMBDA,
         retain_matching_columns=False,
@@ -298,18 +352,23 @@ def _train(linker: Any, records: int, say: Progress, start: float, span: float) 
         except Exception as exc:  # no pair at all (a tiny or clean registry): keep the start value
             logger.info("lambda not estimated: %s", exc)
         say(start + span * 0.15, "Sampel acak (u) / random sampling (u)")
-        training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED, num_chunks=1)
-    say(start + span * 0.5, "EM (NIK)")
+        # Fewer sampled pairs for a small registry: u barely moves, and a village's run stays quick.
+        max_pairs = min(U_MAX_PAIRS, max(U_MIN_PAIRS, records * 20.0))
+        training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=SEED, num_chunks=1)
     # Two sessions, each estimating what the other's block fixes. Not the KK: a household shares it, and
     # EM then learns "same family" instead of "same person".
-    for i, rule in enumerate([block_on("nik"), block_on("phone")]):
+    sessions = [
+        (block_on("nik"), "Estimasi EM (blok NIK) / EM estimation (NIK block)"),
+        (block_on("phone"), "Estimasi EM (blok telepon) / EM estimation (phone block)"),
+    ]
+    for i, (rule, message) in enumerate(sessions):
+        say(start + span * (0.5 + 0.25 * i), message)
         try:
             training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
         except Exception as exc:  # too few pairs in this block to estimate from: keep the start values
             logger.info("EM on %s skipped: %s", rule, exc)
-        say(start + span * (0.75 + 0.25 * i), "EM (telepon / phone)")
     _floor_m(linker)
 
 
@@ -376,7 +435,7 @@ def find_duplicates(
     from splink import Linker
 
     db = _db()
-    linker = Linker(db.register(_to_arrow(prepared)), _settings(), log_level=SPLINK_LOG_LEVEL)
+    linker = Linker(db.register(_to_arrow(prepared)), _settings(prepared), log_level=SPLINK_LOG_LEVEL)
     _train(linker, prepared.height, say, 0.05, 0.35)
     say(0.4, "Membandingkan pasangan / scoring candidate pairs")
     predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
@@ -456,8 +515,11 @@ def link_records(
     db = _db()
     reg_sdf = db.register(_to_arrow(reg))
     out_sdf = db.register(_to_arrow(out))
-    linker = Linker(reg_sdf, _settings(), log_level=SPLINK_LOG_LEVEL)
+    linker = Linker(reg_sdf, _settings(reg), log_level=SPLINK_LOG_LEVEL)
     _train(linker, reg.height, say, 0.05, 0.45)
+    # The prior of a link is not the registry's duplicate rate: an outside list (BPJS members, say) is
+    # expected to name registry people, so each row has about one counterpart among the registry's records.
+    linker._settings_obj._probability_two_random_records_match = 1.0 / max(reg.height, 2)
     say(0.5, "Mencocokkan daftar / matching the list")
     predictions = linker.inference.predict_between(
         reg_sdf, out_sdf, threshold_match_probability=floor, warning_mode="never"
