@@ -200,3 +200,9 @@ def test_the_cli_creates_rounds_and_imports_into_them(world: Any, var_dir: Path,
             "--targets",
             "35.25.10",
         )
+
+
+def test_the_batch_page_links_its_round(manyar_round: Round, leran_client: Client) -> None:
+    batch = Batch.objects.get(round=manyar_round, village__code=LERAN)
+    html = leran_client.get(f"/imports/{batch.pk}/").content.decode()
+    assert 'id="batch-round"' in html and "/rounds/manyar-2025/" in html

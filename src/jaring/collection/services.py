@@ -267,6 +267,11 @@ def village_progress(round_: Round, scope: Scope, filters: ProgressFilters | Non
         )
         .sort("village_code")
     )
+    return filter_progress(table.select(list(PROGRESS_SCHEMA)).cast(PROGRESS_SCHEMA), filters)  # type: ignore[arg-type]
+
+
+def filter_progress(table: pl.DataFrame, filters: ProgressFilters) -> pl.DataFrame:
+    """The rows of a progress table that pass ``filters`` (district, review status, no submission)."""
     if filters.district:
         table = table.filter(
             (pl.col("district_code") == filters.district)
@@ -276,7 +281,7 @@ def village_progress(round_: Round, scope: Scope, filters: ProgressFilters | Non
         table = table.filter(pl.col("review_status") == filters.review_status)
     if filters.no_submission:
         table = table.filter(pl.col("batches") == 0)
-    return table.select(list(PROGRESS_SCHEMA)).cast(PROGRESS_SCHEMA)  # type: ignore[arg-type]
+    return table
 
 
 def round_summary(table: pl.DataFrame) -> dict[str, int]:

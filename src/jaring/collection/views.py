@@ -48,7 +48,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = _get_round(request, slug)
     form, filters = _filters(request)
     everything = services.village_progress(round_, scope)
-    table = services.village_progress(round_, scope, filters)
+    table = services.filter_progress(everything, filters)
     rows = [{**row, "review_label": services.review_label(row["review_status"])} for row in table.to_dicts()]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     districts = (

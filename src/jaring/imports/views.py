@@ -20,7 +20,11 @@ from jaring.imports.tasks import start_commit, start_validation
 
 def _get_batch(request: HttpRequest, batch_id: int) -> Batch:
     batch = (
-        scope_for(request.user).batches().select_related("village", "created_by").filter(pk=batch_id).first()
+        scope_for(request.user)
+        .batches()
+        .select_related("village", "created_by", "round")
+        .filter(pk=batch_id)
+        .first()
     )
     if batch is None:
         raise Http404(_("Batch not found"))
