@@ -93,4 +93,5 @@ def test_round_quality_per_village(leran_batch: Batch, world: Any, bps_reviewer:
     assert body["batches"] == 1
     assert [v["village_code"] for v in body["villages"]] == ["35.25.10.2010"]
     assert body["total"]["values"]["persons"] == 5
+    assert [b["batch_id"] for b in body["per_batch"]] == [leran_batch.pk]
     assert token_client(bps_reviewer).get("/api/v1/review/rounds/nope/quality").status_code == 404

@@ -110,6 +110,7 @@ def test_the_round_report_has_a_row_per_village_and_an_xlsx_export(
     Batch.objects.filter(pk=leran_batch.pk).update(round=demo_round)
     page = reviewer_client.get(f"/review/quality/{demo_round.slug}/").content.decode()
     assert 'data-village="35.25.10.2010"' in page and "breach" in page
+    assert f'href="/review/batches/{leran_batch.pk}/"' in page  # the per-batch table links to the review
     response = reviewer_client.get(f"/review/quality/{demo_round.slug}/quality.xlsx")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -119,6 +120,8 @@ def test_the_round_report_has_a_row_per_village_and_an_xlsx_export(
     leran = next(r for r in values if r[0] == "35.25.10.2010")
     assert leran[header.index("persons")] == 5
     assert leran[header.index("duplicate_rate")] == pytest.approx(1 / 6)
+    batches = openpyxl.load_workbook(io.BytesIO(response.content))["batches"]
+    assert batches.cell(2, 1).value == leran_batch.pk
 
 
 def test_the_round_export_neutralises_formulas_in_names(

@@ -127,13 +127,21 @@ class VillageQualityOut(Schema):
     quality: QualityOut
 
 
+class BatchQualityOut(Schema):
+    batch_id: int
+    filename: str
+    review_status: str
+    quality: QualityOut
+
+
 class RoundQualityOut(Schema):
-    """A round's quality: per village and for the whole round (your scope's committed batches)."""
+    """A round's quality: per village, per batch and for the whole round (your scope's committed batches)."""
 
     round: str
     name: str
     batches: int
     villages: list[VillageQualityOut]
+    per_batch: list[BatchQualityOut]
     total: QualityOut
 
 
@@ -321,6 +329,15 @@ def round_quality(request: HttpRequest, slug: str) -> Any:
         "villages": [
             {"village_code": a.code, "village_name": a.name, "quality": q.quality_json(qual)}
             for a, qual in report.villages
+        ],
+        "per_batch": [
+            {
+                "batch_id": b.pk,
+                "filename": b.filename,
+                "review_status": b.review_status,
+                "quality": q.quality_json(qual),
+            }
+            for b, qual in report.per_batch
         ],
         "total": q.quality_json(report.total),
     }

@@ -255,6 +255,7 @@ class RoundQuality:
     villages: list[tuple[Area, Quality]]
     total: Quality
     batches: int
+    per_batch: list[tuple[Batch, Quality]] = field(default_factory=list)
 
 
 def round_quality(round_obj: Any, batches: QuerySet[Batch]) -> RoundQuality:
@@ -276,7 +277,15 @@ def round_quality(round_obj: Any, batches: QuerySet[Batch]) -> RoundQuality:
         if area is not None:
             villages.append((area, Quality(values=row, breaches=breaches(row, limits))))
     villages.sort(key=lambda item: item[0].code)
+    by_batch = {b.pk: b for b in chosen}
+    per_batch = [
+        (by_batch[int(row["batch_id"])], Quality(values=row, breaches=breaches(row, limits)))
+        for row in _compute(persons, refused, "batch_id").iter_rows(named=True)
+        if row["batch_id"] is not None and int(row["batch_id"]) in by_batch
+    ]
+    per_batch.sort(key=lambda item: (item[0].village.code, item[0].pk))
     return RoundQuality(
+        per_batch=per_batch,
         villages=villages,
         total=Quality(values=total_row, breaches=breaches(total_row, limits)),
         batches=len(chosen),
@@ -337,5 +346,24 @@ def round_xlsx(report: RoundQuality, round_name: str) -> bytes:
             r, 4 + len(SHARE_COLUMNS), str(neutralise_cell("; ".join(b.message for b in q.breaches)))
         )
     sheet.freeze_panes(3, 2)
+    per_batch = book.add_worksheet("batches")
+    head = ["batch_id", "filename", "area_code", "review_status", "persons", "refused_rows", *SHARE_COLUMNS]
+    for col, name in enumerate([*head, "breaches"]):
+        per_batch.write(0, col, name, bold)
+    for r, (batch, qual) in enumerate(report.per_batch, start=1):
+        per_batch.write_number(r, 0, batch.pk)
+        per_batch.write_string(r, 1, str(neutralise_cell(batch.filename)))
+        per_batch.write_string(r, 2, batch.village.code)
+        per_batch.write_string(r, 3, batch.review_status)
+        per_batch.write_number(r, 4, int(qual.values.get("persons") or 0))
+        per_batch.write_number(r, 5, int(qual.values.get("refused_rows") or 0))
+        for c, column in enumerate(SHARE_COLUMNS, start=6):
+            value = qual.values.get(column)
+            if value is None:
+                per_batch.write_blank(r, c, None)
+            else:
+                per_batch.write_number(r, c, float(value), red if column in qual.breached_columns else share)
+        messages = "; ".join(b.message for b in qual.breaches)
+        per_batch.write_string(r, 6 + len(SHARE_COLUMNS), str(neutralise_cell(messages)))
     book.close()
     return buf.getvalue()
