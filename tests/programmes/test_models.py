@@ -144,5 +144,7 @@ def test_planner_inputs_hold_eligibility_and_the_discounted_cost_per_person_mont
     assert inputs.cost[row[a.pk], 0].tolist() == [8400] * 6
     assert inputs.cost[row[b.pk], 0].tolist() == [16800] * 3 + [8400] * 3
     assert inputs.cost[:, 1].tolist() == [[16800] * 6] * 2
-    reason = inputs.reasons["apbd"].filter(pl.col("id") == b.pk)["reason_en"].item()
-    assert reason == "age 16 is below 18 (APBD)"
+    reasons = inputs.reasons([row[b.pk]])
+    assert reasons["apbd"].filter(pl.col("id") == b.pk)["reason_en"].item() == "age 16 is below 18 (APBD)"
+    assert reasons["csr"]["reason_en"].to_list() == [None]
+    assert all(r.height == 0 for r in inputs.reasons().values())  # everyone is eligible somewhere

@@ -407,8 +407,9 @@ class PlannerInputs:
 
     ``sources`` are dicts with the fields of ``lib.planner.SourceSpec`` (month indexes into ``months``);
     ``eligible`` is bool [persons, sources]; ``cost`` int32 Rupiah [persons, sources, months], the
-    premium the source's kind pays for the person in that month (PP 50/2025 discount included);
-    ``reasons`` holds, per source key, each person's failing clause and reasons (id, en).
+    premium the source's kind pays for the person in that month (PP 50/2025 discount included).
+    Why a person fails each source's rule comes from ``reasons()``, computed on demand (only the persons
+    asked about), because the plan itself needs only ``eligible``.
     """
 
     programme: Programme
@@ -418,7 +419,25 @@ class PlannerInputs:
     sources: list[dict[str, Any]]
     eligible: Any
     cost: Any
-    reasons: dict[str, pl.DataFrame]
+    rules: list[tuple[str, str, rules.Rule]]  # (source key, source name, parsed rule)
+
+    def reasons(self, rows: Any = None) -> dict[str, pl.DataFrame]:
+        """Per source key: id, failed_clause, failed_text, reason_id, reason_en for the persons at
+        ``rows`` (indexes into the frame; default: those eligible for no source)."""
+        import numpy as np
+
+        if rows is None:
+            rows = (
+                np.flatnonzero(~self.eligible.any(axis=1))
+                if self.eligible.size
+                else np.arange(self.frame.height)
+            )
+        subset = self.frame[np.asarray(rows, dtype=np.int64)] if len(rows) else self.frame.clear()
+        out: dict[str, pl.DataFrame] = {}
+        for key, name, rule in self.rules:
+            result = rule.evaluate(subset, source_name=name)
+            out[key] = pl.concat([subset.select("id"), result.drop("passes")], how="horizontal")
+        return out
 
 
 def planner_inputs(
@@ -442,8 +461,9 @@ def planner_inputs(
     eligible = np.zeros((n_p, n_s), dtype=bool)
     cost = np.zeros((n_p, n_s, n_t), dtype=np.int32)
     specs: list[dict[str, Any]] = []
-    reasons: dict[str, pl.DataFrame] = {}
+    parsed: list[tuple[str, str, rules.Rule]] = []
     by_kind: dict[tuple[str, int], Any] = {}
+    calc = prem.PremiumCalculator(frame, data)
     for s, source in enumerate(chosen):
         first = index.get(source.first_month)
         last = index.get(source.last_month)
@@ -461,14 +481,14 @@ def planner_inputs(
                 "max_months_per_person": source.max_months_per_person,
             }
         )
-        result = rules.parse(source.rule).evaluate(frame, source_name=source.name)
-        eligible[:, s] = result["passes"].to_numpy()
-        reasons[source.slug] = pl.concat([frame.select("id"), result.drop("passes")], how="horizontal")
+        rule = rules.parse(source.rule)
+        parsed.append((source.slug, source.name, rule))
+        if n_p:
+            eligible[:, s] = frame.select(rule.expression().alias("ok"))["ok"].to_numpy()
         for t, month in enumerate(months):
             key = (source.kind, t)
             if key not in by_kind:
-                totals = prem.premium_frame(frame, month, source.kind, jht=programme.includes_jht, data=data)
-                by_kind[key] = totals["total"].to_numpy().astype(np.int32)
+                by_kind[key] = calc.total(month, source.kind, jht=programme.includes_jht).astype(np.int32)
             cost[:, s, t] = by_kind[key]
     return PlannerInputs(
         programme=programme,
@@ -478,5 +498,5 @@ def planner_inputs(
         sources=specs,
         eligible=eligible,
         cost=cost,
-        reasons=reasons,
+        rules=parsed,
     )

@@ -226,37 +226,80 @@ def premium_frame(
         from jaring.programmes.services import premium_data
 
         data = premium_data()
-    day = parse_month(month)
-    schedule = data.schedule_for(day)
-    froms = pl.Series([b.income_from for b in schedule.brackets], dtype=pl.Int64)
-    income = frame["monthly_income"].cast(pl.Int64)
-    idx = (froms.search_sorted(income.fill_null(-1), side="right").cast(pl.Int64) - 1).clip(0, None)
-    jkk = pl.Series([b.jkk for b in schedule.brackets], dtype=pl.Int64).gather(idx)
-    declared = pl.Series([b.declared_income for b in schedule.brackets], dtype=pl.Int64).gather(idx)
-    jkm = pl.repeat(schedule.jkm, frame.height, dtype=pl.Int64, eager=True)
-    percent = pl.repeat(0, frame.height, dtype=pl.Int64, eager=True)
-    occ = frame["occupation"]
-    for d in data.discounts:
-        if not d.covers(day) or payer_kind in d.excluded_payer_kinds:
-            continue
-        if d.group_match == "in_group":
-            hit = occ.is_in(list(d.group_occupations)).fill_null(False)
-        elif d.group_match == "not_in_group":
-            hit = (~occ.is_in(list(d.group_occupations))).fill_null(True)
-        else:
-            hit = pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True)
-        percent = pl.select(
-            pl.when(hit & (percent < d.percent)).then(d.percent).otherwise(percent)
-        ).to_series()
-
-    def cut(amount: pl.Series) -> pl.Series:
-        # Round half up in integers: amount - floor((amount * p + 50) / 100).
-        return amount - (amount * percent + 50) // 100
-
-    rate_num, rate_den = schedule.jht_rate.as_integer_ratio()
-    jht_col = (declared * rate_num * 2 + rate_den) // (2 * rate_den) if jht else declared * 0
-    out = pl.DataFrame({"id": frame["id"], "jkk": cut(jkk), "jkm": cut(jkm), "jht": jht_col.cast(pl.Int64)})
+    calc = PremiumCalculator(frame, data)
+    parts = calc.components(parse_month(month), payer_kind, jht)
+    out = pl.DataFrame({"id": frame["id"], **{k: pl.Series(k, v, dtype=pl.Int64) for k, v in parts.items()}})
     return out.with_columns((pl.col("jkk") + pl.col("jkm") + pl.col("jht")).alias("total"))
+
+
+class PremiumCalculator:
+    """Premiums of every person of a frame for many months and payer kinds, sharing the work that does
+    not change between them (bracket lookups, occupation-group membership): numpy, no Python row loop."""
+
+    def __init__(self, frame: pl.DataFrame, data: PremiumData) -> None:
+        self.data = data
+        self.n = frame.height
+        self.income = frame["monthly_income"].cast(pl.Int64).fill_null(-1).to_numpy()
+        self.occupation = frame["occupation"]
+        self._brackets: dict[str, tuple[Any, Any, Any]] = {}
+        self._members: dict[frozenset[str], Any] = {}
+
+    def _bracket_arrays(self, schedule: Schedule) -> tuple[Any, Any, Any]:
+        import numpy as np
+
+        if schedule.name not in self._brackets:
+            froms = np.array([b.income_from for b in schedule.brackets], dtype=np.int64)
+            idx = np.clip(np.searchsorted(froms, self.income, side="right") - 1, 0, None)
+            jkk = np.array([b.jkk for b in schedule.brackets], dtype=np.int64)[idx]
+            declared = np.array([b.declared_income for b in schedule.brackets], dtype=np.int64)[idx]
+            self._brackets[schedule.name] = (idx, jkk, declared)
+        return self._brackets[schedule.name]
+
+    def _member(self, occupations: frozenset[str]) -> Any:
+        if occupations not in self._members:
+            self._members[occupations] = (
+                self.occupation.is_in(sorted(occupations)).fill_null(False).to_numpy()
+            )
+        return self._members[occupations]
+
+    def components(self, month: dt.date, payer_kind: str, jht: bool = False) -> dict[str, Any]:
+        """jkk, jkm, jht as int64 numpy arrays for ``month`` paid by ``payer_kind``."""
+        import numpy as np
+
+        schedule = self.data.schedule_for(month)
+        if not schedule.brackets:
+            raise PremiumError(
+                "no_brackets",
+                f"tabel {schedule.name} tidak punya golongan JKK",
+                f"{schedule.name} has no JKK brackets",
+            )
+        _idx, jkk, declared = self._bracket_arrays(schedule)
+        jkm = np.full(self.n, schedule.jkm, dtype=np.int64)
+        percent = np.zeros(self.n, dtype=np.int64)
+        for d in self.data.discounts:
+            if not d.covers(month) or payer_kind in d.excluded_payer_kinds:
+                continue
+            if d.group_match == "in_group":
+                hit = self._member(d.group_occupations)
+            elif d.group_match == "not_in_group":
+                hit = ~self._member(d.group_occupations)
+            else:
+                hit = np.ones(self.n, dtype=bool)
+            percent = np.where(hit, np.maximum(percent, d.percent), percent)
+        # Round half up in integers: amount - floor((amount * p + 50) / 100).
+        jkk_cut = jkk - (jkk * percent + 50) // 100
+        jkm_cut = jkm - (jkm * percent + 50) // 100
+        if jht:
+            num, den = schedule.jht_rate.as_integer_ratio()
+            jht_col = (declared * num * 2 + den) // (2 * den)
+        else:
+            jht_col = np.zeros(self.n, dtype=np.int64)
+        return {"jkk": jkk_cut, "jkm": jkm_cut, "jht": jht_col}
+
+    def total(self, month: dt.date, payer_kind: str, jht: bool = False) -> Any:
+        """The total premium per person (int64 numpy array)."""
+        parts = self.components(month, payer_kind, jht)
+        return parts["jkk"] + parts["jkm"] + parts["jht"]
 
 
 # --- defaults (seeded by migration 0002; edit them in the admin) --------------------------------------

@@ -507,25 +507,54 @@ class Rule:
                 pl.lit(None, pl.String).alias("reason_id"),
                 pl.lit(None, pl.String).alias("reason_en"),
             ).select(["passes", "failed_clause", "failed_text", "reason_id", "reason_en"])
-        cols = [_compile(c.node).alias(f"_c{c.index}") for c in self.clauses]
-        out = frame.with_columns(cols)
+        clause_cols = [f"_c{c.index}" for c in self.clauses]
+        checks = frame.lazy().select([_compile(c.node).alias(f"_c{c.index}") for c in self.clauses]).collect()
         first_fail: pl.Expr = pl.lit(None, pl.Int32)
+        key: pl.Expr = pl.lit(None, pl.String)
+        for c in reversed(self.clauses):
+            failed = ~pl.col(f"_c{c.index}")
+            first_fail = pl.when(failed).then(pl.lit(c.index, pl.Int32)).otherwise(first_fail)
+            # A reason depends only on the clause and the value of the field it tests, so reasons are
+            # built once per distinct (clause, value) and joined back: a million persons share a few dozen.
+            value = (
+                pl.col(c.node.field).cast(pl.String).fill_null("\x00")
+                if isinstance(c.node, Compare)
+                else pl.lit("")
+            )
+            key = pl.when(failed).then(value).otherwise(key)
+        # Lazily, with only the fields the rule reads, so polars fuses the steps into one pass.
+        needed = sorted(self.fields())
+        base = (
+            pl.concat([frame.select(needed), checks], how="horizontal")
+            .lazy()
+            .with_columns(pl.all_horizontal(clause_cols).alias("passes"), first_fail.alias("failed_clause"))
+            .with_columns(key.alias("_key"))
+            .select([*needed, "passes", "failed_clause", "_key"])
+            .collect()
+        )
+        combos = base.filter(pl.col("failed_clause").is_not_null()).unique(
+            subset=["failed_clause", "_key"], keep="any"
+        )
         text: pl.Expr = pl.lit(None, pl.String)
         reason_id: pl.Expr = pl.lit(None, pl.String)
         reason_en: pl.Expr = pl.lit(None, pl.String)
         for c in reversed(self.clauses):
-            failed = ~pl.col(f"_c{c.index}")
+            here = pl.col("failed_clause") == c.index
             rid, ren = _reason(c.node, c.text, name, name_en)
-            first_fail = pl.when(failed).then(pl.lit(c.index, pl.Int32)).otherwise(first_fail)
-            text = pl.when(failed).then(pl.lit(c.text)).otherwise(text)
-            reason_id = pl.when(failed).then(rid).otherwise(reason_id)
-            reason_en = pl.when(failed).then(ren).otherwise(reason_en)
-        return out.select(
-            pl.all_horizontal([pl.col(f"_c{c.index}") for c in self.clauses]).alias("passes"),
-            first_fail.alias("failed_clause"),
+            text = pl.when(here).then(pl.lit(c.text)).otherwise(text)
+            reason_id = pl.when(here).then(rid).otherwise(reason_id)
+            reason_en = pl.when(here).then(ren).otherwise(reason_en)
+        reasons = combos.select(
+            "failed_clause",
+            "_key",
             text.alias("failed_text"),
             reason_id.alias("reason_id"),
             reason_en.alias("reason_en"),
+        )
+        return (
+            base.select("passes", "failed_clause", "_key")
+            .join(reasons, on=["failed_clause", "_key"], how="left", maintain_order="left")
+            .drop("_key")
         )
 
 
