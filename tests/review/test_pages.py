@@ -12,7 +12,7 @@ from django.test import Client
 
 from jaring.collection.models import Round
 from jaring.imports.models import Batch, ReviewStatus
-from jaring.review.models import ReviewEvent, RowComment
+from jaring.review.models import QualityThreshold, ReviewEvent, RowComment
 from jaring.review.services import transition
 
 
@@ -137,3 +137,24 @@ def test_the_round_export_neutralises_formulas_in_names(
 
 def test_a_data_steward_edits_thresholds_in_the_admin(steward_client: Client) -> None:
     assert steward_client.get("/admin/review/qualitythreshold/").status_code == 200
+
+
+def test_the_round_report_can_show_only_villages_over_a_threshold(
+    leran_batch: Batch,
+    demo_round: Round,
+    reviewer_client: Client,
+    world: Any,
+    var_dir: Any,
+    gumeno_operator: Any,
+) -> None:
+    from tests.review.conftest import GUMENO, committed_batch, good_rows
+
+    clean = committed_batch(var_dir, world.gumeno, gumeno_operator, good_rows(3, GUMENO, start=50), "gumeno")
+    Batch.objects.filter(pk__in=[leran_batch.pk, clean.pk]).update(round=demo_round)
+    QualityThreshold.objects.filter(indicator="completeness").update(enabled=False)
+    url = f"/review/quality/{demo_round.slug}/"
+    everything = reviewer_client.get(url).content.decode()
+    assert 'data-village="35.25.10.2004"' in everything and 'data-village="35.25.10.2010"' in everything
+    over = reviewer_client.get(url + "?over=1").content.decode()
+    assert 'data-village="35.25.10.2010"' in over  # its duplicate row
+    assert 'data-village="35.25.10.2004"' not in over

@@ -205,7 +205,21 @@ def round_quality(request: HttpRequest, slug: str) -> HttpResponse:
     def cells(quality: q.Quality) -> list[tuple[Any, bool]]:
         return [(q.pct(quality.values.get(c)), c in quality.breached_columns) for c in q.SHARE_COLUMNS]
 
-    rows = [(area, quality, cells(quality)) for area, quality in report.villages]
+    over_only = request.GET.get("over") == "1"
+    rows = [
+        (area, quality, cells(quality))
+        for area, quality in report.villages
+        if quality.breaches or not over_only
+    ]
+    limits = [
+        (
+            q.indicator_label(t.indicator),
+            "≥" if t.comparison == q.Comparison.AT_LEAST else "≤",
+            q.pct(t.limit),
+        )
+        for t in q.thresholds().values()
+        if t.enabled
+    ]
     return render(
         request,
         "review/round_quality.html",
@@ -215,7 +229,8 @@ def round_quality(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "total_cells": cells(report.total),
             "columns": [(c, q.indicator_label(c)) for c in q.SHARE_COLUMNS],
-            "thresholds": q.thresholds().values(),
+            "limits": limits,
+            "over_only": over_only,
         },
     )
 
