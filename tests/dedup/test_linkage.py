@@ -210,3 +210,17 @@ def test_link_records_reports_matched_unmatched_and_ambiguous(
 def test_link_records_needs_a_row_column(registry: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     with pytest.raises(ValueError, match="row"):
         link_records(registry[0], pl.DataFrame({"nik": ["3525101403680001"]}))
+
+
+def test_a_tiny_registry_without_duplicates_gives_no_pairs() -> None:
+    # Nothing for the deterministic rules or EM to learn from: the start values must still give an answer.
+    names = ["Agus", "Budi", "Slamet", "Joko", "Wahyu"]
+    frame = pl.DataFrame(
+        [
+            _person(i, f"35251001018000{i:02d}", name, dt.date(1980, 1, 1), "L")
+            for i, name in enumerate(names, start=1)
+        ],
+        schema=RECORD_SCHEMA,
+    )
+    out = find_duplicates(frame)
+    assert out.records == 5 and out.pairs.height == 0 and out.clusters == []

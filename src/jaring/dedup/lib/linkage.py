@@ -370,6 +370,12 @@ def _train(linker: Any, records: int, say: Progress, start: float, span: float) 
         except Exception as exc:  # too few pairs in this block to estimate from: keep the start values
             logger.info("EM on %s skipped: %s", rule, exc)
     _floor_m(linker)
+    # No pair found by the deterministic rules (a small, clean registry) estimates lambda as 0, which
+    # Splink cannot turn into a weight: at least one match among all pairs, at most an even chance.
+    settings = linker._settings_obj
+    total = max(records * (records - 1) / 2, 1.0)
+    lam = settings._probability_two_random_records_match
+    settings._probability_two_random_records_match = min(max(lam, 1.0 / total), 0.5)
 
 
 def _floor_m(linker: Any, floor: float = M_FLOOR) -> None:
