@@ -133,3 +133,32 @@ def test_a_run_in_progress_blocks_a_second_one_unless_it_was_abandoned(
     DedupRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - dt.timedelta(hours=4))
     steward_client.post("/dedup/runs/start/", {"threshold": "0.9"})
     assert DedupRun.objects.filter(status=RunStatus.DONE).count() == 1
+
+
+def test_the_queue_searches_by_nik_or_name(world, twins, leran_twins, reviewer_client, fake_engine) -> None:
+    _queue(fake_engine)
+    body = reviewer_client.get(f"/dedup/?q={leran_twins[1].nik[:14]}").content.decode()
+    assert leran_twins[0].nik in body and twins[0].nik not in body
+    body = reviewer_client.get("/dedup/?q=siti+j").content.decode()
+    assert twins[0].nik in body and leran_twins[0].nik not in body
+
+
+def test_a_cluster_pair_whose_record_was_merged_leaves_the_queue(world, reviewer_client, fake_engine) -> None:
+    import datetime as dt
+
+    from tests.registry.factories import make_person
+
+    born = dt.date(1970, 7, 7)
+    a, b, c = (
+        make_person(world.leran, name, birth_date=born) for name in ("Joko Susilo", "Joko Susila", "Joko S")
+    )
+    _queue(fake_engine)
+    assert CandidatePair.objects.count() == 3
+    services.merge_pair(CandidatePair.objects.get(person_a=a, person_b=b), actor=None)
+    body = reviewer_client.get("/dedup/").content.decode()
+    # a survived, b is merged: b~c can no longer be decided, a~c can.
+    stale = CandidatePair.objects.get(person_a=b, person_b=c)
+    assert f"/dedup/pairs/{stale.pk}/" not in body
+    assert f"/dedup/pairs/{CandidatePair.objects.get(person_a=a, person_b=c).pk}/" in body
+    page = reviewer_client.get(f"/dedup/pairs/{stale.pk}/").content.decode()
+    assert 'id="stale-pair"' in page and 'id="merge-button"' not in page

@@ -320,6 +320,7 @@ def list_pairs(
     request: HttpRequest,
     status: str = Query("open", max_length=8, description="open, merged, distinct or all."),
     village: str = Query("", max_length=13, description="Only pairs with a person in this village."),
+    q: str = Query("", max_length=100, description="NIK prefix (digits) or name prefix of either person."),
     min_probability: float = Query(0.0, ge=0.0, le=1.0),
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=1_000_000),
@@ -334,6 +335,7 @@ def list_pairs(
         qs = qs.filter(Q(person_a__village__code=village) | Q(person_b__village__code=village))
     if min_probability:
         qs = qs.filter(probability__gte=min_probability)
+    qs = services.search_pairs(services.decidable(qs), q)
     qs = qs.order_by("-probability", "id")
     return {
         "items": [pair_out(p) for p in qs[offset : offset + limit]],

@@ -104,6 +104,27 @@ def pairs_for(scope: Scope) -> QuerySet[CandidatePair]:
     return qs.filter(person_a__village__in=villages, person_b__village__in=villages)
 
 
+def decidable(qs: QuerySet[CandidatePair]) -> QuerySet[CandidatePair]:
+    """Leave out open pairs of which a record was merged meanwhile (e.g. in a cluster of three)."""
+    return qs.exclude(
+        Q(status=PairStatus.OPEN)
+        & (Q(person_a__merged_into__isnull=False) | Q(person_b__merged_into__isnull=False))
+    )
+
+
+def search_pairs(qs: QuerySet[CandidatePair], q: str) -> QuerySet[CandidatePair]:
+    """Pairs with a person whose NIK starts with ``q`` (digits) or whose name starts with it."""
+    from jaring.registry.lib.names import search_key
+
+    q = q.strip()
+    if not q:
+        return qs
+    if q.isdigit():
+        return qs.filter(Q(person_a__nik__startswith=q) | Q(person_b__nik__startswith=q))
+    key = search_key(q)
+    return qs.filter(Q(person_a__name_search__startswith=key) | Q(person_b__name_search__startswith=key))
+
+
 def conflicts_for(scope: Scope) -> QuerySet[NikConflict]:
     """NIK conflicts of batches this user may see."""
     return NikConflict.objects.filter(batch__in=scope.batches().values("id"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -78,9 +79,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     village = request.GET.get("village", "")[:13]
     if village:
         qs = qs.filter(Q(person_a__village__code=village) | Q(person_b__village__code=village))
+    q = request.GET.get("q", "")[:100]
+    qs = services.search_pairs(services.decidable(qs), q)
     page = Paginator(qs.order_by("-probability", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     run = DedupRun.objects.select_related("area", "created_by").first()
-    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("village", village)) if v)
+    query = urlencode({k: v for k, v in (("status", status), ("village", village), ("q", q)) if v})
     return render(
         request,
         "dedup/queue.html",
@@ -89,6 +92,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": PairStatus.choices,
             "village": village,
+            "q": q,
             "villages": scope.villages().order_by("name").values_list("code", "name"),
             "query": query,
             "run": run,
@@ -200,6 +204,8 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             "survivor": survivor,
             "cluster_pairs": others,
             "can_decide": services.can_decide(scope, pair.person_a.village, pair.person_b.village),
+            "stale": pair.status == PairStatus.OPEN
+            and bool(pair.person_a.merged_into_id or pair.person_b.merged_into_id),
         },
     )
 
