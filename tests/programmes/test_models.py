@@ -148,3 +148,17 @@ def test_planner_inputs_hold_eligibility_and_the_discounted_cost_per_person_mont
     assert reasons["apbd"].filter(pl.col("id") == b.pk)["reason_en"].item() == "age 16 is below 18 (APBD)"
     assert reasons["csr"]["reason_en"].to_list() == [None]
     assert all(r.height == 0 for r in inputs.reasons().values())  # everyone is eligible somewhere
+
+
+def test_a_programme_declared_income_prices_everyone_at_that_bracket(world: Any) -> None:
+    programme = make_programme(world, declared_income=1_000_000)
+    make_source(programme, "apbd", name="APBD", kind="apbd", rule="")
+    batch = Batch.objects.create(
+        village=world.leran, filename="a.csv", content_hash="a" * 64, review_status=ReviewStatus.APPROVED
+    )
+    make_person(world.leran, "Kaya", batch=batch, monthly_income=5_000_000)
+    assert services.planner_inputs(programme).cost[0, 0].tolist() == [16_800] * 6
+    programme.declared_income = None
+    programme.save()
+    # Rp5,000,000 falls in the bracket up to Rp5,100,000: JKK Rp51,000.
+    assert services.planner_inputs(programme).cost[0, 0].tolist() == [51_000 + 6_800] * 6

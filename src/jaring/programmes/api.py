@@ -45,6 +45,7 @@ def programme_out(p: Programme) -> dict[str, Any]:
         "first_month": month_label(p.first_month),
         "last_month": month_label(p.last_month),
         "includes_jht": p.includes_jht,
+        "declared_income": p.declared_income,
         "notes": p.notes,
         "source_count": p.sources.count(),
         "updated_at": p.updated_at,
@@ -224,7 +225,7 @@ def update_programme(request: HttpRequest, slug: str, payload: ProgrammePatch) -
     services.check_can_edit(request.user, programme)
     before = services.snapshot(programme)
     for key, value in payload.dict(exclude_unset=True).items():
-        if value is None:
+        if value is None and key != "declared_income":  # null clears only the declared income
             continue
         if key in ("first_month", "last_month"):
             value = parse_month(value)

@@ -22,6 +22,8 @@ PROGRAMME = {
     "first_month": dt.date(2025, 7, 1),
     "last_month": dt.date(2025, 12, 1),
     "includes_jht": False,
+    # Everyone registered at the lowest bracket: Rp16,800 a month, the press release's figure.
+    "declared_income": 1_000_000,
     "notes": (
         "JKK + JKM for the vulnerable workers of Kabupaten Gresik (BPU), July–December 2025, after Desa "
         "Leran's data collection with BPS Kabupaten Gresik. Demo programme: its persons are SINTETIS."

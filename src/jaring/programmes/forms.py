@@ -32,7 +32,16 @@ class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Programme
-        fields = ["slug", "name", "area", "first_month", "last_month", "includes_jht", "notes"]
+        fields = [
+            "slug",
+            "name",
+            "area",
+            "first_month",
+            "last_month",
+            "includes_jht",
+            "declared_income",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:

@@ -49,6 +49,15 @@ class Programme(models.Model):
     includes_jht = models.BooleanField(
         _("includes JHT"), default=False, help_text=_("JKK and JKM are always included; JHT is optional.")
     )
+    declared_income = models.BigIntegerField(
+        _("declared income for contributions (Rp)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The income every member is registered with (a regency usually registers everyone at the "
+            "lowest bracket, Rp1,000,000); empty: each person's own declared income."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -73,6 +82,8 @@ class Programme(models.Model):
             errors["last_month"] = _("The last month comes before the first month.")
         if self.area_id and self.area.level != 2:
             errors["area"] = _("A programme's area is a regency (kabupaten/kota).")
+        if self.declared_income is not None and self.declared_income < 0:
+            errors["declared_income"] = _("An income cannot be negative.")
         if errors:
             raise ValidationError(errors)
 

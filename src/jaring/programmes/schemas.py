@@ -33,6 +33,9 @@ class ProgrammeOut(Schema):
     first_month: str = Field(..., description="First month, YYYY-MM.")
     last_month: str = Field(..., description="Last month, YYYY-MM.")
     includes_jht: bool = Field(..., description="Whether the benefit package adds JHT to JKK + JKM.")
+    declared_income: int | None = Field(
+        None, description="Income every member is registered with (Rp); null: each person's own."
+    )
     notes: str = Field(..., description="Free notes.")
     source_count: int = Field(..., description="Number of funding sources.")
     updated_at: dt.datetime = Field(..., description="Last change.")
@@ -47,6 +50,9 @@ class ProgrammeIn(Schema):
     first_month: Month = Field(..., description="First month, YYYY-MM.")
     last_month: Month = Field(..., description="Last month, YYYY-MM (not before the first).")
     includes_jht: bool = Field(False, description="Add the optional JHT to JKK + JKM.")
+    declared_income: int | None = Field(
+        None, ge=0, le=10**12, description="Income every member is registered with (Rp); null: their own."
+    )
     notes: Text = Field("", max_length=5000, description="Free notes.")
 
 
@@ -57,6 +63,9 @@ class ProgrammePatch(Schema):
     first_month: Month | None = Field(None, description="First month, YYYY-MM.")
     last_month: Month | None = Field(None, description="Last month, YYYY-MM.")
     includes_jht: bool | None = Field(None, description="Add the optional JHT to JKK + JKM.")
+    declared_income: int | None = Field(
+        None, ge=0, le=10**12, description="Income every member is registered with (Rp); null clears it."
+    )
     notes: Text | None = Field(None, max_length=5000, description="Free notes.")
 
 

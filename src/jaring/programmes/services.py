@@ -463,7 +463,13 @@ def planner_inputs(
     specs: list[dict[str, Any]] = []
     parsed: list[tuple[str, str, rules.Rule]] = []
     by_kind: dict[tuple[str, int], Any] = {}
-    calc = prem.PremiumCalculator(frame, data)
+    # The programme may register every member with one declared income (the lowest bracket, usually).
+    priced = (
+        frame.with_columns(pl.lit(programme.declared_income, pl.Int64).alias("monthly_income"))
+        if programme.declared_income is not None
+        else frame
+    )
+    calc = prem.PremiumCalculator(priced, data)
     for s, source in enumerate(chosen):
         first = index.get(source.first_month)
         last = index.get(source.last_month)
