@@ -44,6 +44,22 @@ class LoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.delete_logged(obj, actor=request.user, via="admin")
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # Inline rows (JKK brackets, a programme's sources) get their own change-log entries.
+        befores = {
+            f.instance.pk: {k: _plain(v) for k, v in f.initial.items()} | {"id": f.instance.pk}
+            for f in formset.initial_forms
+            if f.instance.pk is not None
+        }
+        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk is not None]
+        for obj in deleted:
+            services.log_change(obj, "delete", actor=request.user, via="admin", before=befores.get(obj.pk))
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            services.log_change(obj, "create", actor=request.user, via="admin", before=None)
+        for obj, _fields in formset.changed_objects:
+            services.log_change(obj, "update", actor=request.user, via="admin", before=befores.get(obj.pk))
+
 
 class FundingSourceInline(admin.TabularInline):  # type: ignore[type-arg]
     model = FundingSource
