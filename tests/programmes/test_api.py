@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from jaring.imports.models import Batch, ReviewStatus
-from jaring.programmes.models import FundingSource, ProgrammeChange
+from jaring.programmes.models import FundingSource, Programme, ProgrammeChange
 from jaring.registry.models import OccupationCategory
 from tests.programmes.factories import DBHCHT_RULE, make_programme, make_source
 from tests.registry.factories import make_person
@@ -117,6 +117,9 @@ def test_months_outside_the_programme_or_reversed_are_refused(world: Any, office
     assert post(officer_client, f"{API}/p1/sources", src).status_code == 422
     r = patch(officer_client, f"{API}/p1", {"last_month": "2025-01"})
     assert r.status_code == 422 and "last_month" in r.json()["detail"]
+    make_source(Programme.objects.get(slug="p1"))  # July to December
+    r = patch(officer_client, f"{API}/p1", {"last_month": "2025-10"})
+    assert r.status_code == 422 and "DBHCHT" in r.json()["detail"]
 
 
 def test_readers_read_and_cannot_write_and_operators_see_nothing(

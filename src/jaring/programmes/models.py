@@ -84,6 +84,14 @@ class Programme(models.Model):
             errors["area"] = _("A programme's area is a regency (kabupaten/kota).")
         if self.declared_income is not None and self.declared_income < 0:
             errors["declared_income"] = _("An income cannot be negative.")
+        if self.pk and self.first_month and self.last_month and "last_month" not in errors:
+            first, last = self.first_month.replace(day=1), self.last_month.replace(day=1)
+            outside = self.sources.filter(models.Q(first_month__lt=first) | models.Q(last_month__gt=last))
+            if outside.exists():
+                names = ", ".join(outside.values_list("name", flat=True))
+                errors["first_month"] = _(
+                    "Funding sources would lie outside the programme's months: %(names)s"
+                ) % {"names": names}
         if errors:
             raise ValidationError(errors)
 
