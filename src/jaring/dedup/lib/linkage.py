@@ -194,7 +194,12 @@ def comparisons(u: dict[str, float] | None = None) -> list[Any]:
         comparison_description="Indonesian name: spelling, titles, order, initials, single names",
         comparison_levels=[
             _level("name_key_l IS NULL OR name_key_r IS NULL", "null", 0, null=True),
-            _level("name_key_l = name_key_r", "same name (spelling and titles normalised)", 0.85),
+            {
+                **_level("name_key_l = name_key_r", "same name (spelling and titles normalised)", 0.85),
+                # A shared "Agus" is weak evidence, a shared "Abdul Prabu Ardianto" strong.
+                "tf_adjustment_column": "name_key",
+                "tf_adjustment_weight": 1.0,
+            },
             _level("name_sorted_l = name_sorted_r", "same words, other order", 0.01),
             _level(_jw("name_key", 0.95), "Jaro-Winkler >= 0.95", 0.07),
             _level(_jw("name_key", 0.88), "Jaro-Winkler >= 0.88", 0.03),
@@ -523,6 +528,8 @@ def link_records(
     out_sdf = db.register(_to_arrow(out))
     linker = Linker(reg_sdf, _settings(reg), log_level=SPLINK_LOG_LEVEL)
     _train(linker, reg.height, say, 0.05, 0.45)
+    # Name frequencies from the registry (predict_between does not derive them from the inputs).
+    linker.table_management.compute_tf_table("name_key")
     # The prior of a link is not the registry's duplicate rate: an outside list (BPJS members, say) is
     # expected to name registry people, so each row has about one counterpart among the registry's records.
     linker._settings_obj._probability_two_random_records_match = 1.0 / max(reg.height, 2)
