@@ -115,6 +115,7 @@ def test_keywords_are_case_insensitive_and_lists_take_a_trailing_comma() -> None
         ('village == "Leran"', "bad_format", 12),
         ("has_disability == 1", "wrong_type", 19),
         ("age", "unexpected_end", 4),
+        ("monthly_income <= 1.000.000", "dotted_number", 19),
     ],
 )
 def test_it_rejects_a_bad_rule_with_the_column_of_the_problem(text: str, code: str, column: int) -> None:
@@ -156,3 +157,9 @@ def test_it_evaluates_a_hundred_thousand_persons_at_once() -> None:
     out = evaluate(DBHCHT, rows)
     assert out.height == 100_000
     assert out["passes"].sum() == len(range(0, 100_000, 3))
+
+
+def test_underscores_group_digits_and_decimals_still_parse() -> None:
+    rows = [row(1, monthly_income=999_999), row(2, monthly_income=1_000_001)]
+    assert evaluate("monthly_income <= 1_000_000", rows)["passes"].to_list() == [True, False]
+    assert evaluate("monthly_income <= 1000000.5", rows)["passes"].to_list() == [True, False]

@@ -114,6 +114,8 @@ class Token:
 
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 _NUMBER = re.compile(r"\d[\d_]*(\.\d+)?")
+# Rupiah written the Indonesian way (1.000.000): refused with a hint rather than read as 1.0 and ".000".
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3}){2,}(?![\d.])")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_RULE_LENGTH = 4000
 
@@ -155,6 +157,17 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("string", text[i : j + 1], "".join(buf), col))
             i = j + 1
             continue
+        dotted = _DOTTED_THOUSANDS.match(text, i) if ch.isdigit() else None
+        if dotted:
+            raw = dotted.group(0)
+            plain = raw.replace(".", "")
+            raise RuleError(
+                "dotted_number",
+                col,
+                f"tulis angka tanpa titik: {plain} atau {int(plain):_}, bukan {raw}",
+                f"write numbers without dots: {plain} or {int(plain):_}, not {raw}",
+                len(raw),
+            )
         if ch.isdigit() or (ch == "-" and i + 1 < n and text[i + 1].isdigit() and _expects_operand(tokens)):
             m = _NUMBER.match(text, i + 1 if ch == "-" else i)
             assert m is not None
