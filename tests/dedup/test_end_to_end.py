@@ -118,3 +118,26 @@ def test_the_cli_json_through_the_real_engine(world, registry, capsys: pytest.Ca
     niks = dict(Person.objects.values_list("pk", "nik"))
     truth = {frozenset((niks[a], niks[b])) for a, b in registry}
     assert sum(frozenset((p["a"], p["b"])) in truth for p in data["pairs"]) >= 10
+
+
+def test_jaring_link_through_the_real_engine(
+    world, registry, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    known = list(Person.objects.order_by("pk").select_related("village")[100:105])
+    lines = ["NIK,No KK,Nama Lengkap,Jenis Kelamin,Tanggal Lahir,Kode Desa,No HP"]
+    lines += [
+        f"{p.nik},{p.kk},{p.full_name},{p.sex},{p.birth_date:%d-%m-%Y},{p.village.code},{p.phone}"
+        for p in known
+    ]
+    lines += [
+        f"3525100101450001,3525100101459999,Tidak Terdaftar,L,01-01-1945,{world.leran.code},",
+        f"3525104202500001,3525104202509999,Orang Asing,P,02-02-1950,{world.gumeno.code},",
+    ]
+    listing = tmp_path / "bpjs.csv"
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = "nik,kk,full_name,sex,birth_date,village_code,phone"
+    call_command("link", str(listing), "--columns", columns, "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["rows"] == 7 and data["matched"] == 5 and data["unmatched"] == 2
+    matched = [r["person_id"] for r in data["listing"] if r["status"] == "matched"]
+    assert matched == [p.pk for p in known]
