@@ -171,3 +171,18 @@ def test_the_premium_endpoint_gives_the_domain_figures(world: Any, auditor_clien
 
 def test_anonymous_callers_get_401(anonymous_client: Client) -> None:
     assert anonymous_client.get(API).status_code == 401
+
+
+def test_a_sponsor_reads_who_passes_a_source_and_why_not_in_both_languages(
+    world: Any, sponsor_client: Client
+) -> None:
+    approved_persons(world)
+    make_source(make_programme(world, "p1"), rule=DBHCHT_RULE + " and age >= 18")
+    body = sponsor_client.get(f"{API}/p1/sources/dbhcht/eligibility").json()
+    assert (body["ok"], body["total"], body["eligible"]) == (True, 3, 1)
+    assert [c["failed"] for c in body["clauses"]] == [1, 1]
+    assert body["clauses"][0]["reasons"] == [
+        {"reason": "occupation 'fisherman' is not among DBHCHT's categories", "persons": 1}
+    ]
+    body = sponsor_client.get(f"{API}/p1/sources/dbhcht/eligibility", {"lang": "id"}).json()
+    assert body["clauses"][1]["reasons"][0]["reason"].startswith("usia 16 kurang dari 18")

@@ -17,6 +17,7 @@ from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, parse_mont
 from jaring.programmes.models import FundingSource, Programme, month_label
 from jaring.programmes.schemas import (
     MONTH_PATTERN,
+    EligibilityOut,
     FundingSourceIn,
     FundingSourceOut,
     FundingSourcePatch,
@@ -334,3 +335,21 @@ def update_source(request: HttpRequest, slug: str, source_slug: str, payload: Fu
     if failed:
         return failed
     return source_out(source)
+
+
+@router.get(
+    "/{slug}/sources/{source_slug}/eligibility",
+    response={200: EligibilityOut, 404: ErrorOut},
+    summary="Who passes a source's rule (counts)",
+)
+def source_eligibility(
+    request: HttpRequest,
+    slug: str,
+    source_slug: str,
+    lang: str = Query("en", pattern="^(en|id)$", description="Language of the reasons: en or id."),
+) -> Any:
+    """How many approved persons of the programme in your scope pass the source's rule, and where the
+    others fail (the first failing clause, the commonest reasons). Aggregates only: sponsors may call it."""
+    source = _get_source(request, slug, source_slug)
+    summary = services.source_summary(source, request.user, language=lang)
+    return {"clauses": [], "total": None, "eligible": None} | summary

@@ -179,3 +179,29 @@ class ProgrammeChangeOut(Schema):
     actor: str | None = Field(None, description="Username of who made the change.")
     via: str = Field(..., description="web, api, cli, admin or system.")
     changes: dict[str, list[object]] = Field(..., description="Changed fields: {field: [before, after]}.")
+
+
+class ReasonCountOut(Schema):
+    """One reason for failing a clause and how many persons it applies to."""
+
+    reason: str = Field(..., description="The reason in plain words (in the language asked for).")
+    persons: int = Field(..., description="Persons who fail for this reason.")
+
+
+class ClauseOut(Schema):
+    """One top-level clause of a rule and the persons whose first failing clause it is."""
+
+    index: int = Field(..., description="0-based position among the rule's top-level `and` clauses.")
+    text: str = Field(..., description="The clause as written.")
+    failed: int = Field(..., description="Persons for whom this is the first clause that fails.")
+    reasons: list[ReasonCountOut] = Field(..., description="The five commonest reasons, most frequent first.")
+
+
+class EligibilityOut(Schema):
+    """Who passes a source's rule among the approved persons of the programme in your scope (counts only)."""
+
+    ok: bool = Field(..., description="False when the stored rule no longer parses (see `error`).")
+    error: RuleErrorOut | None = Field(None, description="The rule's problem, when not ok.")
+    total: int | None = Field(None, description="Approved persons of the programme's regency in your scope.")
+    eligible: int | None = Field(None, description="Of them, those who pass the rule.")
+    clauses: list[ClauseOut] = Field(default_factory=list, description="Failures per top-level clause.")
