@@ -15,13 +15,13 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from jaring.accounts.models import Organisation
 from jaring.accounts.scope import Scope
 from jaring.collection.models import Round, RoundChange
 from jaring.geo.models import Area, AreaLevel
-from jaring.imports.models import Batch, BatchIssue, ReviewStatus
+from jaring.imports.models import Batch, ReviewStatus
 
 # The review status of a target village that has no batch in the round yet.
 NO_SUBMISSION = "no_submission"
@@ -191,29 +191,9 @@ def village_progress(round_: Round, scope: Scope, filters: ProgressFilters | Non
         },
         orient="row",
     )
-    from jaring.registry.models import Person
-
-    in_round = Person.objects.filter(batch__round=round_, village_id__in=targets_qs.values("id"))
-    persons = pl.DataFrame(
-        list(
-            in_round.values("village_id", "batch_id")
-            .annotate(n=Count("id"))
-            .values_list("village_id", "batch_id", "n")
-        ),
-        schema={"village_id": pl.Int64, "batch_id": pl.Int64, "persons": pl.Int64},
-        orient="row",
-    )
-    has_issue = BatchIssue.objects.filter(batch_id=OuterRef("batch_id"), row=OuterRef("source_row"))
-    warned = pl.DataFrame(
-        list(
-            in_round.exclude(batch__village__level=AreaLevel.VILLAGE)
-            .filter(Exists(has_issue))
-            .values("village_id", "batch_id")
-            .annotate(n=Count("id"))
-            .values_list("village_id", "batch_id", "n")
-        ),
-        schema={"village_id": pl.Int64, "batch_id": pl.Int64, "warned": pl.Int64},
-        orient="row",
+    persons, warned = _person_counts(
+        batches.get_column("batch_id").to_list(),
+        batches.filter(pl.col("level") != AreaLevel.VILLAGE).get_column("batch_id").to_list(),
     )
     own = batches.filter(pl.col("level") == AreaLevel.VILLAGE).select(
         pl.col("area_id").alias("village_id"),
@@ -282,6 +262,43 @@ def filter_progress(table: pl.DataFrame, filters: ProgressFilters) -> pl.DataFra
     if filters.no_submission:
         table = table.filter(pl.col("batches") == 0)
     return table
+
+
+def _person_counts(batch_ids: list[int], wider_ids: list[int]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Persons per (village, batch) of ``batch_ids``, and per (village, batch) of ``wider_ids`` the persons
+    whose source row has an issue. Both read the index person_batch_row alone (no table rows)."""
+    from django.db import connection
+
+    persons_schema = {"village_id": pl.Int64, "batch_id": pl.Int64, "persons": pl.Int64}
+    warned_schema = {"village_id": pl.Int64, "batch_id": pl.Int64, "warned": pl.Int64}
+    rows: list[Any] = []
+    warned_rows: list[Any] = []
+    with connection.cursor() as cur:
+        for i in range(0, len(batch_ids), 500):
+            chunk = batch_ids[i : i + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cur.execute(
+                "SELECT village_id, batch_id, COUNT(*) FROM registry_person"
+                f" WHERE batch_id IN ({marks}) GROUP BY batch_id, village_id",
+                chunk,
+            )
+            rows.extend(cur.fetchall())
+        for i in range(0, len(wider_ids), 500):
+            chunk = wider_ids[i : i + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cur.execute(
+                "SELECT p.village_id, p.batch_id, COUNT(*) FROM"
+                " (SELECT DISTINCT batch_id, row FROM imports_batchissue"
+                f"  WHERE batch_id IN ({marks}) AND row > 0) i"
+                " JOIN registry_person p ON p.batch_id = i.batch_id AND p.source_row = i.row"
+                " GROUP BY p.batch_id, p.village_id",
+                chunk,
+            )
+            warned_rows.extend(cur.fetchall())
+    return (
+        pl.DataFrame(rows, schema=persons_schema, orient="row"),
+        pl.DataFrame(warned_rows, schema=warned_schema, orient="row"),
+    )
 
 
 def round_summary(table: pl.DataFrame) -> dict[str, int]:

@@ -150,6 +150,7 @@ class Person(models.Model):
         _("BPJS Ketenagakerjaan status"), max_length=10, choices=BpjsStatus.choices, default=BpjsStatus.NONE
     )
     bpjs_number = models.CharField(_("BPJS membership number"), max_length=20, blank=True)
+    # Indexed by person_batch_row (batch, source_row, village), which also serves lookups by batch alone.
     batch = models.ForeignKey(
         "imports.Batch",
         null=True,
@@ -157,6 +158,7 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="persons",
         verbose_name=_("import batch"),
+        db_index=False,
     )
     source_row = models.PositiveIntegerField(_("row in the batch file"), null=True, blank=True)
     # The ODK/KoboToolbox submission (instanceID without "uuid:") this person came from: a re-import of
@@ -197,6 +199,9 @@ class Person(models.Model):
             models.Index(fields=["name_search", "village"], name="person_name_village"),
             # The entry form's "already registered?" check looks up persons by birth date.
             models.Index(fields=["birth_date"], name="person_birth_date"),
+            # A round's per-village counts (GROUP BY batch, village) and a batch issue's row → its person,
+            # both from the index alone.
+            models.Index(fields=["batch", "source_row", "village"], name="person_batch_row"),
         ]
 
     def __str__(self) -> str:
