@@ -122,3 +122,50 @@ def test_a_steward_resolves_a_conflict_on_the_page_and_through_the_api(
 def test_a_dedup_run_records_new_conflicts_first(world, conflicts, fake_engine) -> None:
     services.run_dedup(services.create_run(area=None, threshold=0.9, user=None))
     assert NikConflict.objects.count() == 2
+
+
+def test_undoing_a_taken_row_restores_the_person_and_reopens_the_conflict(
+    world, conflicts, data_steward
+) -> None:
+    services.collect_conflicts()
+    conflict = NikConflict.objects.get(row=2)
+    before = Person.objects.get(pk=conflicts["registered"].pk).snapshot()
+    services.resolve_conflict(conflict, ConflictStatus.TAKEN, actor=data_steward, note="sama orang")
+    services.reopen_conflict(conflict, actor=data_steward)
+    person = Person.objects.get(pk=conflicts["registered"].pk)
+    assert person.snapshot() == before and person.version == 3
+    conflict.refresh_from_db()
+    assert conflict.status == ConflictStatus.OPEN and conflict.decided_by is None
+    assert "sama orang" in conflict.note and "reopened, was taken" in conflict.note
+    services.resolve_conflict(conflict, ConflictStatus.KEPT, actor=data_steward, note="tetap")
+    conflict.refresh_from_db()
+    assert conflict.note.startswith("sama orang") and conflict.note.endswith("tetap")
+
+
+def test_undoing_refuses_when_the_person_changed_after_the_resolution(world, conflicts, data_steward) -> None:
+    from jaring.registry.services import StaleVersion
+
+    services.collect_conflicts()
+    conflict = NikConflict.objects.get(row=2)
+    services.resolve_conflict(conflict, ConflictStatus.TAKEN, actor=data_steward)
+    Person.objects.filter(pk=conflicts["registered"].pk).update(version=9)
+    with pytest.raises(StaleVersion):
+        services.reopen_conflict(conflict, actor=data_steward)
+    assert NikConflict.objects.get(pk=conflict.pk).status == ConflictStatus.TAKEN
+
+
+def test_reopening_from_the_page_and_the_api(world, conflicts, steward_client, data_steward) -> None:
+    from tests.api.conftest import token_client
+
+    services.collect_conflicts()
+    first, second = NikConflict.objects.get(row=2), NikConflict.objects.get(row=4)
+    for c in (first, second):
+        services.resolve_conflict(c, ConflictStatus.KEPT, actor=data_steward)
+    page = steward_client.get(f"/dedup/conflicts/{first.pk}/").content.decode()
+    assert 'id="reopen-button"' in page
+    steward_client.post(f"/dedup/conflicts/{first.pk}/reopen/")
+    assert NikConflict.objects.get(pk=first.pk).status == ConflictStatus.OPEN
+    response = token_client(data_steward).post(f"/api/v1/dedup/conflicts/{second.pk}/reopen")
+    assert response.status_code == 200 and response.json()["status"] == "open"
+    again = token_client(data_steward).post(f"/api/v1/dedup/conflicts/{second.pk}/reopen")
+    assert again.status_code == 409

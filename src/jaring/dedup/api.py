@@ -462,3 +462,20 @@ def resolve(request: HttpRequest, conflict_id: int, body: ResolveIn) -> Any:
     except services.DedupError as exc:
         return _problem(409, exc)
     return conflict_out(_get_conflict(request, conflict_id), scope_for(request.user))
+
+
+@router.post(
+    "/conflicts/{int:conflict_id}/reopen",
+    response={200: ConflictOut, 403: DedupProblem, 404: DedupProblem, 409: DedupProblem},
+    summary="Undo a NIK conflict's resolution",
+)
+def reopen(request: HttpRequest, conflict_id: int) -> Any:
+    """Reopen a resolved conflict; a "taken" row's update is reverted from the change log's before image."""
+    conflict = _get_conflict(request, conflict_id)
+    try:
+        services.reopen_conflict(
+            conflict, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", "")
+        )
+    except services.DedupError as exc:
+        return _problem(409, exc)
+    return conflict_out(_get_conflict(request, conflict_id), scope_for(request.user))

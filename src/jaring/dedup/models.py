@@ -193,6 +193,9 @@ class NikConflict(models.Model):
         _("status"), max_length=8, choices=ConflictStatus.choices, default=ConflictStatus.OPEN, db_index=True
     )
     note = models.TextField(_("note"), blank=True)
+    # "Take the new row": the change-log entry of the update (its before image is what a reopen restores).
+    change_id = models.BigIntegerField(null=True, blank=True)
+    person_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -709,12 +709,16 @@ def resolve_conflict(
                 via=via,
                 request_id=request_id,
             )
-        conflict.status, conflict.note = resolution, note[:2000]
+        # A reopened conflict's note holds the earlier decision's trail: add to it, never overwrite it.
+        conflict.status = resolution
+        conflict.note = "\n".join(part for part in (conflict.note, note[:2000]) if part)[:4000]
         conflict.decided_at = timezone.now()
         conflict.decided_by = (
             actor if actor is not None and getattr(actor, "is_authenticated", False) else None
         )
-        conflict.save(update_fields=["status", "note", "decided_at", "decided_by"])
+        conflict.save(
+            update_fields=["status", "note", "decided_at", "decided_by", "change_id", "person_version"]
+        )
     return conflict
 
 
@@ -743,7 +747,7 @@ def _take_incoming(
     person.version += 1
     person.updated_at = timezone.now()
     person.save()
-    _log(
+    change = _log(
         person,
         ChangeAction.UPDATE,
         actor=actor,
@@ -752,6 +756,61 @@ def _take_incoming(
         before=before,
         after=_image(person),
     )
+    conflict.change_id, conflict.person_version = change.pk, person.version
+
+
+def reopen_conflict(
+    conflict: NikConflict, *, actor: Any, via: str = ChangeVia.WEB, request_id: str = ""
+) -> NikConflict:
+    """Undo a resolution: "take the new row" restores the person from the change log; the conflict reopens."""
+    with transaction.atomic():
+        conflict = (
+            NikConflict.objects.select_for_update().select_related("batch__village").get(pk=conflict.pk)
+        )
+        if conflict.status == ConflictStatus.OPEN:
+            raise DedupError(
+                "not_decided", "The conflict is not resolved yet.", "Konflik ini belum diputuskan."
+            )
+        person = (
+            Person.objects.select_for_update()
+            .filter(pk=conflict.person_id or 0)
+            .select_related("village")
+            .first()
+        )
+        _require_decider(actor, conflict.batch.village, person.village if person else None)
+        if conflict.status == ConflictStatus.TAKEN and conflict.change_id and person is not None:
+            if person.version != conflict.person_version:
+                # Changed after the resolution: restoring would silently lose that change.
+                raise StaleVersion(person.pk, conflict.person_version or 0, person.version)
+            change = PersonChange.objects.get(pk=conflict.change_id)
+            before = _image(person)
+            _restore(person, change.before or {})
+            person.version += 1
+            person.updated_at = timezone.now()
+            person.save()
+            _log(
+                person,
+                ChangeAction.UPDATE,
+                actor=actor,
+                via=via,
+                request_id=request_id or f"dedup-conflict-reopen-{conflict.pk}",
+                before=before,
+                after=_image(person),
+            )
+        # The conflict keeps one row: the earlier decision stays readable in its note.
+        who = (
+            actor.get_username()
+            if actor is not None and getattr(actor, "is_authenticated", False)
+            else "system"
+        )
+        trail = f"[{timezone.now():%Y-%m-%d %H:%M} {who}: reopened, was {conflict.status}]"
+        conflict.note = f"{conflict.note}\n{trail}".strip()[:4000]
+        conflict.status, conflict.decided_at, conflict.decided_by = ConflictStatus.OPEN, None, None
+        conflict.change_id = conflict.person_version = None
+        conflict.save(
+            update_fields=["status", "note", "decided_at", "decided_by", "change_id", "person_version"]
+        )
+    return conflict
 
 
 # --- linking an outside list ------------------------------------------------------------------------------

@@ -18,4 +18,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("conflicts/collect/", views.conflict_collect, name="collect"),
     path("conflicts/<int:conflict_id>/", views.conflict_detail, name="conflict"),
     path("conflicts/<int:conflict_id>/resolve/", views.conflict_resolve, name="resolve"),
+    path("conflicts/<int:conflict_id>/reopen/", views.conflict_reopen, name="reopen"),
 ]

@@ -367,6 +367,7 @@ def conflict_detail(request: HttpRequest, conflict_id: int) -> HttpResponse:
             "rows": rows,
             "form": ConflictForm(initial={"version": person.version if person else None}),
             "can_decide": conflict.status == ConflictStatus.OPEN and services.can_decide(scope, *areas),
+            "can_reopen": conflict.status != ConflictStatus.OPEN and services.can_decide(scope, *areas),
         },
     )
 
@@ -394,4 +395,20 @@ def conflict_resolve(request: HttpRequest, conflict_id: int) -> HttpResponse:
         _fail(request, exc)
     else:
         messages.success(request, _("Conflict resolved."))
+    return redirect("dedup:conflict", conflict_id=conflict.pk)
+
+
+@require_POST
+def conflict_reopen(request: HttpRequest, conflict_id: int) -> HttpResponse:
+    """Undo a conflict's resolution (a taken row's update is reverted from the change log)."""
+    scope = _personal_scope(request)
+    conflict = _get_conflict(scope, conflict_id)
+    try:
+        services.reopen_conflict(
+            conflict, actor=request.user, via=ChangeVia.WEB, request_id=getattr(request, "request_id", "")
+        )
+    except (StaleVersion, services.DedupError) as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Resolution undone: the conflict is open again."))
     return redirect("dedup:conflict", conflict_id=conflict.pk)
