@@ -138,3 +138,14 @@ def test_the_premium_command_prints_the_breakdown_and_json() -> None:
     assert "Rp     8,400" in out.getvalue() and "PP 50/2025" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("premium", "--month", "nope", "--payer", "csr", stdout=StringIO())
+
+
+def test_the_rule_command_checks_a_rule_and_points_at_the_error(world: Any) -> None:
+    out = StringIO()
+    call_command("rule", "check", 'occupation in ["fisherman"] and age >= 18', "--json", stdout=out)
+    assert json.loads(out.getvalue())["ok"] is True
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("rule", "check", 'age >= 18 and sex == "X"', stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[1] == " " * 21 + "^^^" and "column 22" in lines[3]
