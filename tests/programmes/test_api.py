@@ -186,3 +186,12 @@ def test_a_sponsor_reads_who_passes_a_source_and_why_not_in_both_languages(
     ]
     body = sponsor_client.get(f"{API}/p1/sources/dbhcht/eligibility", {"lang": "id"}).json()
     assert body["clauses"][1]["reasons"][0]["reason"].startswith("usia 16 kurang dari 18")
+
+
+def test_priority_criteria_are_validated_through_the_api(world: Any, officer_client: Client) -> None:
+    make_programme(world, "p1")
+    bad = patch(officer_client, f"{API}/p1", {"priority_criteria": [{"column": "nik", "points": 1}]})
+    assert bad.status_code == 422 and "priority_criteria" in bad.json()["detail"]
+    good = [{"column": "dependants", "points": 1, "cap": 4}]
+    r = patch(officer_client, f"{API}/p1", {"priority_criteria": good})
+    assert r.status_code == 200 and r.json()["priority_criteria"] == good

@@ -12,6 +12,7 @@ from jaring.programmes.models import (
     FundingSource,
     JkkBracket,
     OccupationGroup,
+    Plan,
     PremiumDiscount,
     PremiumSchedule,
     Programme,
@@ -106,6 +107,34 @@ class PremiumDiscountAdmin(LoggedAdmin):
 class OccupationGroupAdmin(LoggedAdmin):
     list_display = ["slug", "name", "name_en"]
     filter_horizontal = ["occupations"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Plans are made by the planner and approved on the plan pages; the admin only shows them."""
+
+    list_display = [
+        "programme",
+        "kind",
+        "version",
+        "label",
+        "persons",
+        "created_at",
+        "approved_at",
+        "is_locked",
+    ]
+    list_filter = ["kind", "is_locked"]
+    readonly_fields = [f.name for f in Plan._meta.fields if f.name != "data"]
+    exclude = ["data"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ProgrammeChange)

@@ -47,6 +47,7 @@ def programme_out(p: Programme) -> dict[str, Any]:
         "last_month": month_label(p.last_month),
         "includes_jht": p.includes_jht,
         "declared_income": p.declared_income,
+        "priority_criteria": p.priority_criteria or [],
         "notes": p.notes,
         "source_count": p.sources.count(),
         "updated_at": p.updated_at,

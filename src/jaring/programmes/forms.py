@@ -42,7 +42,10 @@ class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
             "declared_income",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "priority_criteria": forms.Textarea(attrs={"rows": 3, "class": "mono"}),
+        }
 
     def __init__(self, *args: Any, areas: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,6 +55,10 @@ class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["area"].queryset = qs.order_by("code")  # type: ignore[attr-defined]
         if self.instance.pk:
             self.fields["slug"].disabled = True
+
+    def clean_priority_criteria(self) -> Any:
+        """An empty box means the planner's default (an empty list), never a missing value."""
+        return self.cleaned_data.get("priority_criteria") or []
 
 
 class FundingSourceForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -58,6 +58,16 @@ class Programme(models.Model):
             "lowest bracket, Rp1,000,000); empty: each person's own declared income."
         ),
     )
+    priority_criteria = models.JSONField(
+        _("priority criteria"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Who is served first when capacity runs out: a list such as [{"column": "monthly_income", '
+            '"points": 3, "at_most": 1000000}, {"column": "dependants", "points": 1, "cap": 4}]; '
+            "empty: the planner's default (lower income, more dependants, disability, older age)."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -84,6 +94,9 @@ class Programme(models.Model):
             errors["area"] = _("A programme's area is a regency (kabupaten/kota).")
         if self.declared_income is not None and self.declared_income < 0:
             errors["declared_income"] = _("An income cannot be negative.")
+        problem = priority_criteria_problem(self.priority_criteria)
+        if problem:
+            errors["priority_criteria"] = problem
         if self.pk and self.first_month and self.last_month and "last_month" not in errors:
             first, last = self.first_month.replace(day=1), self.last_month.replace(day=1)
             outside = self.sources.filter(models.Q(first_month__lt=first) | models.Q(last_month__gt=last))
@@ -98,6 +111,44 @@ class Programme(models.Model):
     def months(self) -> list[dt.date]:
         """The programme's months, first to last (first days)."""
         return month_range(self.first_month, self.last_month)
+
+
+# Person-frame columns a priority criterion may score (numbers and yes/no fields).
+PRIORITY_COLUMNS = (
+    "monthly_income",
+    "dependants",
+    "age",
+    "has_disability",
+    "is_household_head",
+    "is_informal",
+)
+
+
+def priority_criteria_problem(criteria: Any) -> str | None:
+    """Why a programme's priority criteria are malformed, or None when they are fine."""
+    if not isinstance(criteria, list):
+        return str(_("A list of criteria."))
+    allowed = {"column", "points", "at_most", "at_least", "cap"}
+    for i, c in enumerate(criteria, 1):
+        if not isinstance(c, dict) or not set(c) <= allowed or "column" not in c or "points" not in c:
+            return str(
+                _("Criterion %(n)s: an object with column, points and optionally at_most, at_least, cap.")
+            ) % {"n": i}
+        if c["column"] not in PRIORITY_COLUMNS:
+            return str(_("Criterion %(n)s: column must be one of %(cols)s.")) % {
+                "n": i,
+                "cols": ", ".join(PRIORITY_COLUMNS),
+            }
+        numbers = [c.get(k) for k in ("at_most", "at_least", "cap") if c.get(k) is not None]
+        if (
+            not isinstance(c["points"], int)
+            or isinstance(c["points"], bool)
+            or not -100 <= c["points"] <= 100
+        ):
+            return str(_("Criterion %(n)s: points must be a whole number from -100 to 100.")) % {"n": i}
+        if any(not isinstance(v, int | float) or isinstance(v, bool) for v in numbers):
+            return str(_("Criterion %(n)s: at_most, at_least and cap must be numbers.")) % {"n": i}
+    return None
 
 
 def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -332,6 +383,74 @@ class PremiumDiscount(models.Model):
             errors["group"] = _("Choose the occupation group this discount refers to.")
         if errors:
             raise ValidationError(errors)
+
+
+# --- plans ------------------------------------------------------------------------------------------
+
+
+class PlanKind(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    WHAT_IF = "what_if", _("What-if")
+
+
+class Plan(models.Model):
+    """A computed coverage plan of a programme: for every person and month the paying source or a reason.
+
+    The person-month arrays (person ids, source index or -1, reason code) are stored compressed in
+    ``data`` (a numpy .npz); ``sources`` and ``months`` say what the indexes mean. An approved plan is
+    locked with a version number (1, 2, … per programme); a what-if plan records the changes it tried.
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="plans", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=PlanKind.choices, default=PlanKind.DRAFT)
+    version = models.PositiveIntegerField(_("approved version"), null=True, blank=True)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    base = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="what_ifs",
+        verbose_name=_("based on"),
+    )
+    overrides = models.JSONField(
+        _("what-if changes"), default=dict, blank=True, help_text=_("Changes to sources this what-if tried.")
+    )
+    months = models.JSONField(_("months"), default=list)
+    sources = models.JSONField(_("sources as planned"), default=list)
+    summary = models.JSONField(_("summary"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    data = models.BinaryField(_("person-month arrays (npz)"), editable=False)
+    persons = models.PositiveIntegerField(_("persons"), default=0)
+    seconds = models.FloatField(_("computing time (s)"), default=0.0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    is_locked = models.BooleanField(_("locked"), default=False)
+
+    class Meta:
+        ordering = ["programme", "-created_at", "-id"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "version"],
+                condition=models.Q(version__isnull=False),
+                name="plan_version_per_programme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.version:
+            return f"{self.programme.slug} v{self.version}"
+        return f"{self.programme.slug} {self.get_kind_display()} #{self.pk}"
 
 
 # --- change log -------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator
@@ -36,6 +36,10 @@ class ProgrammeOut(Schema):
     declared_income: int | None = Field(
         None, description="Income every member is registered with (Rp); null: each person's own."
     )
+    priority_criteria: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Who is served first when capacity runs out (see docs/programmes.md).",
+    )
     notes: str = Field(..., description="Free notes.")
     source_count: int = Field(..., description="Number of funding sources.")
     updated_at: dt.datetime = Field(..., description="Last change.")
@@ -53,6 +57,9 @@ class ProgrammeIn(Schema):
     declared_income: int | None = Field(
         None, ge=0, le=10**12, description="Income every member is registered with (Rp); null: their own."
     )
+    priority_criteria: list[dict[str, Any]] = Field(
+        default_factory=list, max_length=50, description="Priority criteria; empty: the planner's default."
+    )
     notes: Text = Field("", max_length=5000, description="Free notes.")
 
 
@@ -65,6 +72,9 @@ class ProgrammePatch(Schema):
     includes_jht: bool | None = Field(None, description="Add the optional JHT to JKK + JKM.")
     declared_income: int | None = Field(
         None, ge=0, le=10**12, description="Income every member is registered with (Rp); null clears it."
+    )
+    priority_criteria: list[dict[str, Any]] | None = Field(
+        None, max_length=50, description="Priority criteria; [] restores the planner's default."
     )
     notes: Text | None = Field(None, max_length=5000, description="Free notes.")
 

@@ -506,3 +506,125 @@ def planner_inputs(
         cost=cost,
         rules=parsed,
     )
+
+
+# --- stored plans ----------------------------------------------------------------------------------------
+
+
+class PlanLocked(Exception):
+    """An approved (locked) plan cannot be changed or deleted."""
+
+    message_id = "rencana yang sudah disetujui terkunci dan tidak dapat diubah"
+    message_en = "an approved plan is locked and cannot be changed"
+
+    def __str__(self) -> str:
+        return f"{self.message_id} / {self.message_en}"
+
+
+def store_plan(
+    programme: Programme,
+    *,
+    person_ids: Any,
+    assignment: Any,
+    reasons: Any,
+    months: list[str],
+    sources: list[dict[str, Any]],
+    summary: dict[str, Any] | None = None,
+    kind: str = "draft",
+    actor: Any = None,
+    via: str = "system",
+    label: str = "",
+    base: Any = None,
+    overrides: dict[str, Any] | None = None,
+    seconds: float = 0.0,
+) -> Any:
+    """Save a computed plan (arrays compressed as .npz) with a create entry in the change log."""
+    import io
+
+    import numpy as np
+
+    from jaring.programmes.models import Plan
+
+    person_ids = np.asarray(person_ids, dtype=np.int64)
+    assignment = np.asarray(assignment, dtype=np.int8)
+    reasons = np.asarray(reasons, dtype=np.int8)
+    shape = (len(person_ids), len(months))
+    if assignment.shape != shape or reasons.shape != shape:
+        raise ValueError(f"plan arrays must be {shape}, got {assignment.shape} and {reasons.shape}")
+    buf = io.BytesIO()
+    np.savez_compressed(buf, person_ids=person_ids, assignment=assignment, reasons=reasons)
+    plan = Plan(
+        programme=programme,
+        kind=kind,
+        label=label,
+        base=base,
+        overrides=overrides or {},
+        months=list(months),
+        sources=list(sources),
+        summary=summary or {},
+        data=buf.getvalue(),
+        persons=len(person_ids),
+        seconds=seconds,
+        created_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+    )
+    with transaction.atomic():
+        plan.save()
+        log_change(plan, "create", actor=actor, via=via, before=None)
+    return plan
+
+
+def plan_arrays(plan: Any) -> dict[str, Any]:
+    """A stored plan's arrays: person_ids (int64), assignment and reasons (int8 [persons, months])."""
+    import io
+
+    import numpy as np
+
+    with np.load(io.BytesIO(bytes(plan.data))) as npz:
+        return {k: npz[k] for k in ("person_ids", "assignment", "reasons")}
+
+
+def approve_plan(plan: Any, *, actor: Any, via: str = "web") -> Any:
+    """Approve a plan: the programme's next version number, locked; the approval enters the change log."""
+    from jaring.programmes.models import Plan, PlanKind
+
+    with transaction.atomic():
+        # Lock the programme row so two approvals at once cannot take the same number.
+        Programme.objects.select_for_update().filter(pk=plan.programme_id).first()
+        fresh = Plan.objects.select_for_update().get(pk=plan.pk)
+        if fresh.is_locked:
+            raise PlanLocked()
+        if fresh.kind == PlanKind.WHAT_IF:
+            raise PermissionDenied("A what-if plan is not approved / rencana what-if tidak disetujui")
+        before = snapshot(fresh)
+        last = Plan.objects.filter(programme_id=fresh.programme_id).aggregate(m=models.Max("version"))["m"]
+        fresh.version = (last or 0) + 1
+        fresh.kind = PlanKind.APPROVED
+        fresh.is_locked = True
+        fresh.approved_by = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+        fresh.approved_at = timezone.now()
+        fresh.save()
+        ProgrammeChange.objects.create(
+            model="plan",
+            object_id=fresh.pk,
+            programme_id=fresh.programme_id,
+            action="approve",
+            actor=fresh.approved_by,
+            via=via,
+            before=before,
+            after=snapshot(fresh),
+        )
+    return fresh
+
+
+def delete_plan(plan: Any, *, actor: Any, via: str = "web") -> None:
+    """Delete a draft or what-if plan (never an approved one), logged."""
+    if plan.is_locked:
+        raise PlanLocked()
+    delete_logged(plan, actor=actor, via=via)
+
+
+def approved_plans(programme: Programme) -> QuerySet[Any]:
+    """The programme's approved versions, newest first."""
+    from jaring.programmes.models import PlanKind
+
+    return programme.plans.filter(kind=PlanKind.APPROVED).order_by("-version")
