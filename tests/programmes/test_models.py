@@ -162,3 +162,35 @@ def test_a_programme_declared_income_prices_everyone_at_that_bracket(world: Any)
     programme.save()
     # Rp5,000,000 falls in the bracket up to Rp5,100,000: JKK Rp51,000.
     assert services.planner_inputs(programme).cost[0, 0].tolist() == [51_000 + 6_800] * 6
+
+
+def test_the_person_frame_matches_the_orm_rows_on_every_database(world: Any) -> None:
+    from jaring.programmes.lib.rules import frame_from_rows
+    from jaring.registry.models import OccupationCategory, Person
+
+    batch = Batch.objects.create(
+        village=world.leran, filename="a.csv", content_hash="a" * 64, review_status=ReviewStatus.APPROVED
+    )
+    fisher = OccupationCategory.objects.get(slug="fisherman")
+    make_person(
+        world.leran,
+        'Siti, "Ibu"',
+        sex="P",
+        batch=batch,
+        occupation=fisher,
+        monthly_income=1_250_000,
+        dependants=3,
+        has_disability=True,
+        employment_status="employee",
+        kbji_code="6221",
+    )
+    make_person(
+        world.gumeno, "Tanpa Data", batch=batch, birth_date=None, nik="3525100101859999", bpjs_status="active"
+    )
+    on = dt.date(2025, 7, 1)
+    frame = services.person_frame(Person.objects.all(), on)
+    rows = list(Person.objects.order_by("id").values_list(*services.FRAME_COLUMNS))
+    assert frame.equals(frame_from_rows(rows, on))
+    assert frame["has_disability"].to_list() == [True, False]
+    assert frame["age"].to_list() == [40, None] and frame["is_informal"].to_list() == [False, None]
+    assert services.person_frame(Person.objects.none(), on).height == 0
