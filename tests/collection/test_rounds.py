@@ -206,3 +206,12 @@ def test_the_batch_page_links_its_round(manyar_round: Round, leran_client: Clien
     batch = Batch.objects.get(round=manyar_round, village__code=LERAN)
     html = leran_client.get(f"/imports/{batch.pk}/").content.decode()
     assert 'id="batch-round"' in html and "/rounds/manyar-2025/" in html
+
+
+def test_a_village_operator_gets_no_link_to_the_district_batch(
+    manyar_round: Round, gumeno_client: Client
+) -> None:
+    district_batch = Batch.objects.get(round=manyar_round, village__code="35.25.10")
+    html = gumeno_client.get("/rounds/manyar-2025/").content.decode()
+    assert f"#{district_batch.pk}" in html
+    assert f'href="/imports/{district_batch.pk}/"' not in html

@@ -49,7 +49,16 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     form, filters = _filters(request)
     everything = services.village_progress(round_, scope)
     table = services.filter_progress(everything, filters)
-    rows = [{**row, "review_label": services.review_label(row["review_status"])} for row in table.to_dicts()]
+    # A district's file shows in each of its villages; its batch page is only for those who may open it.
+    openable = set(scope.batches().filter(round=round_).values_list("id", flat=True))
+    rows = [
+        {
+            **row,
+            "review_label": services.review_label(row["review_status"]),
+            "batch_links": [(b, b in openable) for b in row["batch_ids"]],
+        }
+        for row in table.to_dicts()
+    ]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     districts = (
         scope.areas()
