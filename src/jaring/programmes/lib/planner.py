@@ -813,10 +813,7 @@ def _lex_solve(
     cost_of = {v: c_ for terms in budget_terms.values() for v, c_ in terms}
     prio_of = dict(obj_prio)
     narrow_of = dict(obj_narrow)
-    orders = [
-        sorted(prio_of, key=lambda v: (-prio_of[v], -narrow_of[v], cost_of.get(v, 0.0), v)),
-        sorted(prio_of, key=lambda v: (cost_of.get(v, 0.0), -prio_of[v], -narrow_of[v], v)),
-    ]
+    orders = [sorted(prio_of, key=lambda v: (-prio_of[v], -narrow_of[v], cost_of.get(v, 0.0), v))]
     exact_path = len(m.lb) <= small_model
     info["path"] = "milp" if exact_path else "lp"
     info["proven"] = []
@@ -854,8 +851,8 @@ def _lex_solve(
             # It also contains the incumbent (which meets the earlier levels), so it is never empty.
             lo = np.where(integer, np.minimum(np.floor(x_lp + 1e-6), x), 0.0)
             hi = np.where(integer, np.maximum(np.ceil(x_lp - 1e-6), x), np.array(m.ub))
-            near, _ = m.try_milp(vec, sense, max(1.0, min(4.0, deadline - time.perf_counter())), (lo, hi))
-            for start in ([np.round(near)] if near is not None else []) + [x_lp]:
+            near, _ = m.try_milp(vec, sense, max(0.5, min(1.5, deadline - time.perf_counter())), (lo, hi))
+            for start in [np.round(near)] if near is not None else [x_lp]:
                 for order in orders:
                     cand = _round_and_fill(m, start, groups, order, fill=True)
                     if cand is not None and float(vec @ cand) >= float(vec @ x):
@@ -1036,16 +1033,28 @@ def plan(
         stats["class_objective"] = values
         stats["solve_seconds"] = round(time.perf_counter() - started, 3)
         _hand_out(assignment, groups, x, classes, person_ids, sources, weights, n_t)
+        _sort_by_priority(assignment, classes, priority, person_ids)
         stats["waste_filled"] = _fill_waste(
             assignment, priority, eligible, cost, sources, source_order(eligible, cost, sources)
         )
-        stats["gap_moves"] = _close_gaps(
-            assignment, classes, sources, levels, eligible, cost, wide=n_p <= 50_000
+        # The local search is quadratic in the worst case: only for programmes up to 100,000 persons.
+        stats["gap_moves"] = (
+            0
+            if n_p > 100_000
+            else _close_gaps(assignment, classes, sources, levels, eligible, cost, wide=n_p <= 50_000)
         )
     problems = check_feasible(assignment, eligible, cost, sources)
     if problems:
         raise PlannerError("internal: infeasible plan: " + "; ".join(problems))
     reasons = _reasons(assignment, eligible, run)
+    if stats.get("path") == "lp":
+        # The LP bounds hold for the person level too (the class model is exact): a level whose value
+        # reaches the floor of its bound, after earlier levels that did, is proven optimal.
+        got = evaluate(assignment, priority, eligible, cost, sources)
+        proven = []
+        for k, bound in enumerate(stats["bounds"]):
+            proven.append((not proven or all(proven)) and got[k] >= np.floor(float(bound) + 1e-6))
+        stats["proven"] = proven
     stats["seconds"] = round(time.perf_counter() - started, 3)
     return Plan(
         person_ids=person_ids,
@@ -1189,7 +1198,7 @@ def _close_gaps(
                 same &= (cost[:, srcs, block] == cost[a, srcs, block]).all(axis=1)
                 pool = np.nonzero(same)[0]
             free = pool[(assignment[pool][:, block] < 0).all(axis=1)]
-            for b in free[:200]:
+            for b in free[:10]:
                 new_a = assignment[a].copy()
                 new_b = assignment[b].copy()
                 new_b[block] = new_a[block]
@@ -1221,6 +1230,26 @@ def _close_gaps(
                 moves += 1
                 break
     return moves
+
+
+def _sort_by_priority(
+    assignment: np.ndarray, classes: _Classes, priority: np.ndarray, person_ids: np.ndarray
+) -> None:
+    """Among persons with the same eligible sources and premiums, give the fullest schedules to the
+    highest priorities (in place).
+
+    Such persons differ only in priority, so swapping their schedules keeps every limit and levels
+    1, 3, 4 and 5 of the objective; sorting can only raise level 2 (rearrangement inequality).
+    """
+    key = np.concatenate(
+        [classes.mask.astype(np.int64), classes.cost.reshape(len(classes.count), -1)], axis=1
+    )
+    _, super_class = np.unique(key, axis=0, return_inverse=True)
+    peers = super_class.reshape(-1)[classes.inverse]
+    covered = (assignment >= 0).sum(axis=1)
+    persons = np.lexsort((person_ids, -priority.astype(np.float64), peers))
+    rows = np.lexsort((np.arange(len(peers)), -covered, peers))
+    assignment[persons] = assignment[rows].copy()
 
 
 def _fill_waste(
