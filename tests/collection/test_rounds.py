@@ -146,7 +146,7 @@ def test_the_upload_form_refuses_an_area_outside_the_round(
             "/imports/new/", {"file": fh, "village": GUMENO, "round": "leran-only"}
         )
     assert response.status_code == 200  # the form again, with an error
-    assert "not a target" in response.content.decode()
+    assert "bukan sasaran" in response.content.decode()
     assert not Batch.objects.filter(round__slug="leran-only").exists()
     path = write_csv(var_dir / "y.csv", good_rows(1, LERAN))
     with path.open("rb") as fh:

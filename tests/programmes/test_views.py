@@ -60,7 +60,7 @@ def test_an_officer_creates_a_programme_and_a_source_through_the_pages(
     assert FundingSource.objects.get(slug="dbhcht").quota_persons == 1808
     assert ProgrammeChange.objects.filter(via="web").count() == 2
     r = officer_client.post("/programmes/p1/sources/new/", form)  # the same slug again
-    assert r.status_code == 200 and "already uses this slug" in r.content.decode()
+    assert r.status_code == 200 and "sudah memakai slug ini" in r.content.decode()
 
 
 def test_a_bad_rule_is_shown_with_its_position_and_not_saved(world: Any, officer_client: Client) -> None:
@@ -93,7 +93,7 @@ def test_the_source_page_counts_who_passes_and_why_others_fail(world: Any, spons
     make_person(world.leran, "Joko Susilo", batch=batch, occupation=fisher)
     make_source(make_programme(world, "p1"))
     page = sponsor_client.get("/programmes/p1/sources/dbhcht/").content.decode()
-    assert "1 of 3 approved persons" in page
+    assert "1 dari 3 orang tersetujui" in page
     # The default language is Indonesian, so is the reason.
     assert "pekerjaan &#x27;fisherman&#x27; tidak termasuk kategori DBHCHT (2)" in page
     assert "Siti Aminah" not in page and "Rudi" not in page  # counts only, never persons
@@ -119,7 +119,7 @@ def test_the_premium_page_marks_unverified_rates_and_computes_a_month(
     world: Any, sponsor_client: Client
 ) -> None:
     page = sponsor_client.get("/programmes/premiums/").content.decode()
-    assert "PP 50/2025: transport workers" in page and "<strong>unverified</strong>" in page
+    assert "PP 50/2025: transport workers" in page and "<strong>belum terverifikasi</strong>" in page
     assert "207,000" in page or "207.000" in page
     page = sponsor_client.get(
         "/programmes/premiums/",
