@@ -227,7 +227,7 @@ def main() -> None:
         "groups": result.stats.get("groups"),
         "solve_seconds": result.stats.get("solve_seconds"),
         "class_path": result.stats.get("path"),
-        "levels_proven": result.stats.get("proven"),
+        "levels_proven": [bool(v) for v in result.stats.get("proven", [])],
         "lp_bounds": result.stats.get("bounds"),
         "covered_persons": summary["covered_persons"],
         "covered_person_months": summary["covered_person_months"],

@@ -575,6 +575,7 @@ class _Model:
         sense: int,
         time_limit: float,
         bounds: tuple[np.ndarray, np.ndarray] | None = None,
+        node_limit: int | None = None,
     ) -> tuple[np.ndarray | None, bool]:
         """The exact integer optimum if HiGHS proves it within the time limit, else its best solution.
 
@@ -585,7 +586,12 @@ class _Model:
             constraints=[LinearConstraint(self.matrix(), np.array(self.row_lb), np.array(self.row_ub))],
             integrality=np.array(self.integer),
             bounds=bounds if bounds is not None else (np.array(self.lb), np.array(self.ub)),
-            options={"mip_rel_gap": 0.0, "time_limit": max(time_limit, 0.5), "presolve": True},
+            options={
+                "mip_rel_gap": 0.0,
+                "time_limit": max(time_limit, 0.5),
+                "presolve": True,
+                **({"node_limit": node_limit} if node_limit is not None else {}),
+            },
         )
         if res.x is None:
             return None, False
@@ -813,7 +819,8 @@ def _lex_solve(
     cost_of = {v: c_ for terms in budget_terms.values() for v, c_ in terms}
     prio_of = dict(obj_prio)
     narrow_of = dict(obj_narrow)
-    orders = [sorted(prio_of, key=lambda v: (-prio_of[v], -narrow_of[v], cost_of.get(v, 0.0), v))]
+    by_priority = sorted(prio_of, key=lambda v: (-prio_of[v], -narrow_of[v], cost_of.get(v, 0.0), v))
+    by_cost = sorted(prio_of, key=lambda v: (cost_of.get(v, 0.0), -prio_of[v], -narrow_of[v], v))
     exact_path = len(m.lb) <= small_model
     info["path"] = "milp" if exact_path else "lp"
     info["proven"] = []
@@ -851,9 +858,13 @@ def _lex_solve(
             # It also contains the incumbent (which meets the earlier levels), so it is never empty.
             lo = np.where(integer, np.minimum(np.floor(x_lp + 1e-6), x), 0.0)
             hi = np.where(integer, np.maximum(np.ceil(x_lp - 1e-6), x), np.array(m.ub))
-            near, _ = m.try_milp(vec, sense, max(0.5, min(1.5, deadline - time.perf_counter())), (lo, hi))
+            # A node limit, so the plan does not depend on the load; the time cap is a safety net.
+            near, _ = m.try_milp(
+                vec, sense, min(3.0, max(1.0, deadline - time.perf_counter())), (lo, hi), node_limit=20
+            )
             for start in [np.round(near)] if near is not None else [x_lp]:
-                for order in orders:
+                # Coverage first fills the cheapest person-months; later levels the highest priority.
+                for order in [by_cost, by_priority] if level == 0 else [by_priority]:
                     cand = _round_and_fill(m, start, groups, order, fill=True)
                     if cand is not None and float(vec @ cand) >= float(vec @ x):
                         x = cand
@@ -1051,9 +1062,9 @@ def plan(
         # The LP bounds hold for the person level too (the class model is exact): a level whose value
         # reaches the floor of its bound, after earlier levels that did, is proven optimal.
         got = evaluate(assignment, priority, eligible, cost, sources)
-        proven = []
+        proven: list[bool] = []
         for k, bound in enumerate(stats["bounds"]):
-            proven.append((not proven or all(proven)) and got[k] >= np.floor(float(bound) + 1e-6))
+            proven.append(all(proven) and bool(got[k] >= np.floor(float(bound) + 1e-6)))
         stats["proven"] = proven
     stats["seconds"] = round(time.perf_counter() - started, 3)
     return Plan(
