@@ -7,7 +7,17 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend
 
 # Apps a data steward administers in the Django admin.
-STEWARD_APPS = {"auth", "accounts", "geo", "registry", "imports"}
+STEWARD_APPS = {
+    "auth",
+    "accounts",
+    "geo",
+    "registry",
+    "imports",
+    "collection",
+    "review",
+    "dedup",
+    "programmes",
+}
 
 
 class RoleBackend(BaseBackend):

@@ -1,4 +1,4 @@
-"""Django admin for review: thresholds editable by data stewards, the history and comments read-only."""
+"""Django admin for review: thresholds editable by data stewards (accounts.backends), history read-only."""
 
 from __future__ import annotations
 
@@ -8,31 +8,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
-from jaring.core.admin_site import is_steward
 from jaring.review.models import QualityThreshold, ReviewEvent, RowComment
 
 
-class StewardAdmin(admin.ModelAdmin):
-    """Data stewards manage the review app's reference data (accounts.backends grants other apps)."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_steward(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_steward(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_steward(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_steward(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_steward(request.user)
-
-
 @admin.register(QualityThreshold)
-class QualityThresholdAdmin(StewardAdmin):
+class QualityThresholdAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["indicator", "comparison", "limit", "parameter", "enabled", "updated_by", "updated_at"]
     list_editable = ["comparison", "limit", "parameter", "enabled"]
     readonly_fields = ["updated_by", "updated_at"]
@@ -44,7 +24,9 @@ class QualityThresholdAdmin(StewardAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReadOnlyStewardAdmin(StewardAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The review history is evidence: nobody edits it in the admin."""
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -56,14 +38,14 @@ class ReadOnlyStewardAdmin(StewardAdmin):
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(ReadOnlyStewardAdmin):
+class ReviewEventAdmin(ReadOnlyAdmin):
     list_display = ["batch", "action", "from_status", "to_status", "actor", "at"]
     list_filter = ["action", "to_status"]
     raw_id_fields = ["batch", "actor"]
 
 
 @admin.register(RowComment)
-class RowCommentAdmin(ReadOnlyStewardAdmin):
+class RowCommentAdmin(ReadOnlyAdmin):
     list_display = ["batch", "row", "person", "author", "at", "resolved"]
     list_filter = ["resolved"]
     raw_id_fields = ["batch", "person", "author", "resolved_by"]
