@@ -162,3 +162,17 @@ def test_a_cluster_pair_whose_record_was_merged_leaves_the_queue(world, reviewer
     assert f"/dedup/pairs/{CandidatePair.objects.get(person_a=a, person_b=c).pk}/" in body
     page = reviewer_client.get(f"/dedup/pairs/{stale.pk}/").content.decode()
     assert 'id="stale-pair"' in page and 'id="merge-button"' not in page
+
+
+def test_a_merged_record_says_so_on_its_page_and_in_the_list(
+    world, twins, reviewer_client, fake_engine
+) -> None:
+    a, b = twins
+    pair = _queue(fake_engine)
+    form = {"choice_nik": "b", "choice_full_name": "a", "version_a": "1", "version_b": "1"}
+    assert reviewer_client.post(f"/dedup/pairs/{pair.pk}/merge/", form).status_code == 302
+    page = reviewer_client.get(f"/persons/{a.pk}/").content.decode()
+    assert 'id="person-merged"' in page and f'href="/persons/{b.pk}/"' in page
+    assert 'id="person-merged"' not in reviewer_client.get(f"/persons/{b.pk}/").content.decode()
+    listing = reviewer_client.get("/persons/", {"q": a.nik}).content.decode()
+    assert "Digabung ke rekaman lain sebagai duplikat" in listing
