@@ -343,16 +343,37 @@ def _to_arrow(df: pl.DataFrame) -> Any:
     return df.to_arrow()
 
 
-def _train(linker: Any, records: int, say: Progress, start: float, span: float) -> None:
+# EM sessions: (blocking rule's columns, the comparisons whose m this session sets, message). Each block is
+# strongly identifying, so its pairs are mostly the same person even when duplicates are rare, and each
+# session keeps only what the other's block leaves free. Never the KK alone, nor the phone: a household
+# shares both, and EM in such a block learns "same family" instead of "same person".
+EM_SESSIONS: list[tuple[list[str], set[str], str]] = [
+    (["nik"], {"name", "kk_village", "phone", "sex"}, "Estimasi EM (blok NIK) / EM estimation (NIK block)"),
+    (
+        ["name_key", "kk"],
+        {"nik_dob"},
+        "Estimasi EM (blok nama + KK) / EM estimation (name + KK block)",
+    ),
+]
+# Fewer pairs than this in a session's block and EM learns noise (a registry whose NIKs were made unique
+# at import has no pair sharing a NIK at all): the comparisons keep their start values instead.
+EM_MIN_PAIRS = 200
+
+
+def _train(linker: Any, prepared: pl.DataFrame, say: Progress, start: float, span: float) -> None:
     """Estimate the model from the records themselves: lambda (deterministic rules), u (sampling), m (EM)."""
     from splink import block_on
 
+    records = prepared.height
     training = linker.training
+    settings = linker._settings_obj
+    initial = settings.core_model_settings.copy()  # the start values (m priors) of comparisons()
     say(start, "Memperkirakan parameter / estimating parameters")
     if records > 1:
         try:
+            # Same NIK, or same name and birth date: both nearly always the same person.
             training.estimate_probability_two_random_records_match(
-                [block_on("nik"), block_on("kk", "name_key", "dob")], recall=0.95
+                [block_on("nik"), block_on("name_key", "dob")], recall=0.95
             )
         except Exception as exc:  # no pair at all (a tiny or clean registry): keep the start value
             logger.info("lambda not estimated: %s", exc)
@@ -360,27 +381,48 @@ def _train(linker: Any, records: int, say: Progress, start: float, span: float) 
         # Fewer sampled pairs for a small registry: u barely moves, and a village's run stays quick.
         max_pairs = min(U_MAX_PAIRS, max(U_MIN_PAIRS, records * 20.0))
         training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=SEED, num_chunks=1)
-    # Two sessions, each estimating what the other's block fixes. Not the KK: a household shares it, and
-    # EM then learns "same family" instead of "same person".
-    sessions = [
-        (block_on("nik"), "Estimasi EM (blok NIK) / EM estimation (NIK block)"),
-        (block_on("phone"), "Estimasi EM (blok telepon) / EM estimation (phone block)"),
-    ]
-    for i, (rule, message) in enumerate(sessions):
+    lam = settings._probability_two_random_records_match
+    trained: dict[tuple[str, int], float] = {}
+    for i, (columns, keep, message) in enumerate(EM_SESSIONS):
         say(start + span * (0.5 + 0.25 * i), message)
+        if _pairs_sharing(prepared, columns) < EM_MIN_PAIRS:
+            logger.info("EM on %s skipped: too few pairs", columns)
+            continue
+        # Splink filters the settings' comparisons and changes lambda in place before a session runs, and
+        # leaves them so when it fails: without this copy a failed session drops the NIK comparison.
+        before = settings.core_model_settings.copy()
         try:
             training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
+                block_on(*columns), estimate_without_term_frequencies=True
             )
-        except Exception as exc:  # too few pairs in this block to estimate from: keep the start values
-            logger.info("EM on %s skipped: %s", rule, exc)
+        except Exception as exc:  # EM could not run on this block: keep the start values
+            logger.info("EM on %s failed: %s", columns, exc)
+            settings.core_model_settings = before
+            continue
+        # Splink takes the median over sessions of every level it saw; keep only this session's own.
+        for comparison in settings.comparisons:
+            if comparison.output_column_name in keep:
+                for j, level in enumerate(comparison.comparison_levels):
+                    if not level.is_null_level and level.m_probability is not None:
+                        trained[(comparison.output_column_name, j)] = level.m_probability
+    _set_m(linker, initial, trained)
     _floor_m(linker)
     # No pair found by the deterministic rules (a small, clean registry) estimates lambda as 0, which
     # Splink cannot turn into a weight: at least one match among all pairs, at most an even chance.
-    settings = linker._settings_obj
     total = max(records * (records - 1) / 2, 1.0)
-    lam = settings._probability_two_random_records_match
     settings._probability_two_random_records_match = min(max(lam, 1.0 / total), 0.5)
+
+
+def _set_m(linker: Any, initial: Any, trained: dict[tuple[str, int], float]) -> None:
+    """m of each comparison as its own session estimated it; the start values where none did."""
+    for comparison in linker._settings_obj.comparisons:
+        start = initial.get_comparison_by_output_column_name(comparison.output_column_name)
+        for j, level in enumerate(comparison.comparison_levels):
+            if level.is_null_level:
+                continue
+            level.m_probability = trained.get(
+                (comparison.output_column_name, j), start.comparison_levels[j].m_probability
+            )
 
 
 def _floor_m(linker: Any, floor: float = M_FLOOR) -> None:
@@ -447,7 +489,7 @@ def find_duplicates(
 
     db = _db()
     linker = Linker(db.register(_to_arrow(prepared)), _settings(prepared), log_level=SPLINK_LOG_LEVEL)
-    _train(linker, prepared.height, say, 0.05, 0.35)
+    _train(linker, prepared, say, 0.05, 0.35)
     say(0.4, "Membandingkan pasangan / scoring candidate pairs")
     predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     pairs = _pairs_frame(predictions.as_pyarrow_table(), threshold)
@@ -527,7 +569,7 @@ def link_records(
     reg_sdf = db.register(_to_arrow(reg))
     out_sdf = db.register(_to_arrow(out))
     linker = Linker(reg_sdf, _settings(reg), log_level=SPLINK_LOG_LEVEL)
-    _train(linker, reg.height, say, 0.05, 0.45)
+    _train(linker, reg, say, 0.05, 0.45)
     # Name frequencies from the registry (predict_between does not derive them from the inputs).
     linker.table_management.compute_tf_table("name_key")
     # The prior of a link is not the registry's duplicate rate: an outside list (BPJS members, say) is

@@ -1,0 +1,142 @@
+"""The linkage engine when true duplicates are rare: households (same KK, different people) stay apart.
+
+A registry after import has unique NIKs (conflicts are resolved there), so its few duplicates carry a
+mistyped NIK and there is no pair sharing a NIK for EM to learn from; most pairs that share anything
+are household members, who share a KK, a village and often a phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import pytest
+
+from jaring.dedup.lib.linkage import find_duplicates, link_records
+from jaring.dedup.lib.synthetic import synthetic_registry
+
+AREA = "35.25.10"  # Kecamatan Manyar (Gresik)
+EVERY = 400  # one person in 400 registered twice: 0.25 % of the records
+
+
+def _mistyped(nik: str, taken: set[str]) -> str:
+    """The NIK with its last serial digit changed, not already someone's."""
+    for delta in range(1, 10):
+        candidate = nik[:-1] + str((int(nik[-1]) + delta) % 10)
+        if candidate not in taken:
+            return candidate
+    raise AssertionError(nik)
+
+
+def _pairs(frame: pl.DataFrame) -> set[tuple[int, int]]:
+    return {(a, b) for a, b in frame.select("id_l", "id_r").iter_rows()}
+
+
+def _true_pairs(truth: pl.DataFrame) -> set[tuple[int, int]]:
+    t = truth.rename({"row": "id"})
+    joined = t.join(t, on="person_id", suffix="_r").filter(pl.col("id") < pl.col("id_r"))
+    return set(joined.select("id", "id_r").iter_rows())
+
+
+def _household_pairs(records: pl.DataFrame, truth: pl.DataFrame) -> set[tuple[int, int]]:
+    """Pairs of different people sharing a KK."""
+    kk = records.select("id", "kk").drop_nulls()
+    joined = kk.join(kk, on="kk", suffix="_r").filter(pl.col("id") < pl.col("id_r"))
+    return set(joined.select("id", "id_r").iter_rows()) - _true_pairs(truth)
+
+
+@pytest.fixture(scope="module")
+def unique_nik_registry() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """~3,000 persons in households with unique NIKs, and a few registered again under a mistyped NIK
+    and a respelt name (as the dedup demo does); the truth."""
+    records, truth = synthetic_registry(3000, AREA, dup_rate=0.0, noise=0.0, seed=11)
+    sources = records.drop_nulls(["nik", "kk"]).sort("id").gather_every(EVERY, offset=EVERY - 1)
+    taken = set(records["nik"].drop_nulls())
+    top = records.height + 1  # ids are spreadsheet row numbers (2 … height + 1)
+    assert records["id"].max() == top
+    copies = []
+    for k, row in enumerate(sources.iter_rows(named=True)):
+        nik = _mistyped(row["nik"], taken)
+        taken.add(nik)
+        name = row["full_name"].replace("u", "oe", 1) if "u" in row["full_name"] else row["full_name"] + "h"
+        copies.append(
+            {**row, "id": top + 1 + k, "nik": nik, "full_name": name, "phone": row["phone"] if k % 3 else ""}
+        )
+    copy_frame = pl.DataFrame(copies, schema=records.schema)
+    copy_truth = truth.join(sources.select(pl.col("id").alias("row")), on="row").with_columns(
+        (pl.int_range(pl.len()) + top + 1).cast(truth["row"].dtype).alias("row")
+    )
+    return pl.concat([records, copy_frame]), pl.concat([truth, copy_truth])
+
+
+def test_the_registry_is_mostly_households_with_unique_niks(
+    unique_nik_registry: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    records, truth = unique_nik_registry
+    assert records["nik"].drop_nulls().is_unique().all()
+    assert len(_household_pairs(records, truth)) > 1000
+    assert 5 <= len(_true_pairs(truth)) <= 0.005 * records.height
+
+
+def test_household_members_are_never_proposed_and_the_few_duplicates_are_found(
+    unique_nik_registry: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    records, truth = unique_nik_registry
+    found = _pairs(find_duplicates(records, threshold=0.9).pairs)
+    assert not found & _household_pairs(records, truth)
+    assert found == _true_pairs(truth)
+
+
+@pytest.mark.parametrize("dup_rate", [0.001, 0.005])
+def test_rare_duplicates_of_the_generator_are_found_without_merging_households(dup_rate: float) -> None:
+    records, truth = synthetic_registry(4000, AREA, dup_rate=dup_rate, noise=0.05, seed=5)
+    true_pairs = _true_pairs(truth)
+    found = _pairs(find_duplicates(records, threshold=0.9).pairs)
+    assert not found & _household_pairs(records, truth)
+    assert true_pairs and len(found & true_pairs) >= 0.9 * len(true_pairs)
+    assert len(found - true_pairs) <= max(1, 0.05 * len(found))
+
+
+def _subset(records: pl.DataFrame, ids: list[int]) -> pl.DataFrame:
+    """A BPJS member list: row, NIK, name and birth date of some registry persons (nothing else)."""
+    chosen = records.filter(pl.col("id").is_in(ids)).sort("id")
+    return chosen.select(
+        pl.int_range(2, chosen.height + 2).alias("row"), "nik", "full_name", "birth_date", pl.col("id")
+    )
+
+
+@pytest.mark.parametrize("columns", [["nik", "full_name", "birth_date"], ["nik", "full_name"], ["nik"]])
+def test_a_list_with_a_few_columns_links_identical_people(
+    unique_nik_registry: tuple[pl.DataFrame, pl.DataFrame], columns: list[str]
+) -> None:
+    records, _truth = unique_nik_registry
+    # People registered once (no planted copy shares their NIK's first fifteen digits).
+    once = records.drop_nulls(["nik", "full_name", "birth_date"]).filter(
+        pl.col("nik").str.slice(0, 15).is_unique()
+    )
+    ids = once["id"].gather_every(97).head(20).to_list()
+    listed = _subset(records, ids)
+    out = link_records(records, listed.select("row", *columns), threshold=0.9)
+    got = out.rows.join(listed.select("row", pl.col("id").alias("expected")), on="row")
+    assert got.height == len(ids)
+    assert (got["status"] == "matched").all(), got.filter(pl.col("status") != "matched")
+    assert (got["person_id"] == got["expected"]).all()
+
+
+def test_a_list_row_agreeing_only_on_the_kk_is_not_linked(
+    unique_nik_registry: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    records, _truth = unique_nik_registry
+    someone: dict[str, Any] = records.drop_nulls(["kk"]).row(0, named=True)
+    outside = pl.DataFrame(
+        {
+            "row": [2],
+            "nik": ["3525109999990001"],
+            "kk": [someone["kk"]],
+            "full_name": ["Bambang Nonexistent"],
+            "birth_date": [dt.date(1999, 9, 9)],
+        }
+    )
+    out = link_records(records, outside, threshold=0.9)
+    assert out.rows["status"].to_list() == ["unmatched"]
