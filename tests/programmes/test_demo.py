@@ -43,6 +43,6 @@ def test_the_demo_programme_holds_the_reference_scenario_and_a_second_run_change
     changes = ProgrammeChange.objects.count()
     again = demo.seed_demo(report, said.append)
     assert again["created"] == 0 and again["eligible"] == out["eligible"]
-    assert ProgrammeChange.objects.count() == changes == 4
+    assert ProgrammeChange.objects.count() == changes == 6  # 4 creates, the plan and its approval
     assert FundingSource.objects.count() == 3
     assert "gresik-2025" in said[0]

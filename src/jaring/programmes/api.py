@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from jaring.accounts.models import Organisation
@@ -14,13 +14,18 @@ from jaring.accounts.scope import scope_for
 from jaring.geo.models import Area, AreaLevel
 from jaring.programmes import services
 from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, parse_month, premium
+from jaring.programmes.lib.rules import RuleError
 from jaring.programmes.models import FundingSource, Programme, month_label
 from jaring.programmes.schemas import (
     MONTH_PATTERN,
+    ComparisonOut,
+    CoverageOut,
     EligibilityOut,
     FundingSourceIn,
     FundingSourceOut,
     FundingSourcePatch,
+    PlanApproveIn,
+    PlanOut,
     PremiumOut,
     ProgrammeChangeOut,
     ProgrammeIn,
@@ -28,6 +33,7 @@ from jaring.programmes.schemas import (
     ProgrammePatch,
     RuleCheckIn,
     RuleCheckOut,
+    WhatIfIn,
 )
 from jaring.registry.schemas import ErrorOut
 
@@ -354,3 +360,295 @@ def source_eligibility(
     source = _get_source(request, slug, source_slug)
     summary = services.source_summary(source, request.user, language=lang)
     return {"clauses": [], "total": None, "eligible": None} | summary
+
+
+# --- plans ------------------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def plan_out(plan: Any) -> dict[str, Any]:
+    """A stored plan as the API returns it (aggregates only)."""
+    s = plan.summary or {}
+    return {
+        "id": plan.pk,
+        "programme": plan.programme.slug,
+        "kind": plan.kind,
+        "version": plan.version,
+        "is_locked": plan.is_locked,
+        "label": plan.label,
+        "base": plan.base_id,
+        "overrides": plan.overrides or {},
+        "months": list(plan.months),
+        "persons": plan.persons,
+        "covered_persons": s.get("covered_persons", 0),
+        "covered_person_months": s.get("covered_person_months", 0),
+        "cost": s.get("cost", 0),
+        "sources": s.get("sources", []),
+        "uncovered_persons": s.get("uncovered_persons", {}),
+        "uncovered_person_months": s.get("uncovered_person_months", {}),
+        "seconds": plan.seconds,
+        "created_at": plan.created_at,
+        "created_by": plan.created_by.username if plan.created_by else None,
+        "approved_at": plan.approved_at,
+        "approved_by": plan.approved_by.username if plan.approved_by else None,
+    }
+
+
+def _plan(programme: Programme, plan_id: int | None) -> Any:
+    """A plan of the programme by id, or the current plan; 404 when there is none."""
+    plan = (
+        programme.plans.filter(pk=plan_id).first()
+        if plan_id is not None
+        else services.current_plan(programme)
+    )
+    if plan is None:
+        raise Http404("No plan yet / belum ada rencana")
+    return plan
+
+
+def _refused(exc: Exception, code: str) -> Status:
+    message = str(exc)
+    mid, _sep, men = message.partition(" / ")
+    return Status(422, {"detail": message, "code": code, "message_id": mid, "message_en": men or mid})
+
+
+@router.get("/{slug}/plans", response={200: list[PlanOut], 404: ErrorOut}, summary="List a programme's plans")
+def list_plans(
+    request: HttpRequest,
+    slug: str,
+    kind: str = Query("", pattern="^(|draft|approved|what_if)$", description="Only this kind."),
+    limit: int = Query(50, ge=1, le=200, description="Page size."),
+    offset: int = Query(0, ge=0, le=1_000_000, description="Rows to skip."),
+) -> Any:
+    """The programme's plans, newest first: approved versions, drafts and what-ifs (aggregates only)."""
+    programme = _get_programme(request, slug)
+    qs = programme.plans.select_related("programme", "created_by", "approved_by")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return [plan_out(p) for p in qs.order_by("-created_at", "-id")[offset : offset + limit]]
+
+
+@router.get("/{slug}/plan", response={200: PlanOut, 404: ErrorOut}, summary="Get the current plan")
+def get_plan(
+    request: HttpRequest,
+    slug: str,
+    plan_id: int | None = Query(None, ge=1, le=2**62, description="A plan's id; default: the current plan."),
+) -> Any:
+    """The plan in force (the latest approved version, else the latest draft), or the plan ``plan_id``:
+    per source and month persons and cost, remaining capacity, uncovered persons by reason."""
+    return plan_out(_plan(_get_programme(request, slug), plan_id))
+
+
+@router.post(
+    "/{slug}/plan",
+    response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Compute and store a draft plan",
+)
+def compute_plan(request: HttpRequest, slug: str) -> Any:
+    """Compute the programme's plan from its approved persons and sources now, stored as a draft."""
+    programme = _get_programme(request, slug)
+    try:
+        plan = services.compute_and_store(programme, actor=request.user, via="api")
+    except (ValueError, RuleError) as exc:
+        return _refused(exc, "invalid")
+    return Status(201, plan_out(plan))
+
+
+@router.post(
+    "/{slug}/plan/approve",
+    response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Approve a draft plan",
+)
+def approve_plan(request: HttpRequest, slug: str, payload: PlanApproveIn) -> Any:
+    """Approve a draft (default: the latest): it gets the programme's next version number and is locked."""
+    from jaring.programmes.models import PlanKind
+
+    programme = _get_programme(request, slug)
+    services.check_can_edit(request.user, programme)
+    drafts = programme.plans.filter(kind=PlanKind.DRAFT)
+    plan = (
+        drafts.filter(pk=payload.plan_id).first()
+        if payload.plan_id is not None
+        else drafts.order_by("-created_at", "-id").first()
+    )
+    if plan is None:
+        raise Http404("No such draft / draf tidak ditemukan")
+    try:
+        plan = services.approve_plan(plan, actor=request.user, via="api")
+    except services.PlanLocked as exc:
+        return Status(
+            409,
+            {
+                "detail": str(exc),
+                "code": "locked",
+                "message_id": exc.message_id,
+                "message_en": exc.message_en,
+            },
+        )
+    return plan_out(plan)
+
+
+def _comparison(request: HttpRequest, what_if: Any, which: str, page: int, per_page: int) -> dict[str, Any]:
+    base = what_if.base
+    wv = services.view_of(what_if)
+    if base is None:
+        empty = services.PlanView(
+            programme=wv.programme,
+            months=wv.months,
+            sources=[],
+            summary={"sources": [], "covered_persons": 0, "covered_person_months": 0, "cost": 0},
+            person_ids=wv.person_ids[:0],
+            assignment=wv.assignment[:0],
+            reasons=wv.reasons[:0],
+        )
+        bv = empty
+    else:
+        bv = services.view_of(base)
+    cmp = services.compare_plans(bv, wv)
+    listing = services.changes_page(
+        cmp.pop("changes"), request.user, which=which, page=page, per_page=per_page
+    )
+    return cmp | {
+        "what_if": plan_out(what_if),
+        "base": plan_out(base) if base is not None else None,
+        "which": which,
+        "total": listing["total"],
+        "page": listing["page"],
+        "pages": listing["pages"],
+        "rows": listing["rows"],
+    }
+
+
+@router.post(
+    "/{slug}/what-if",
+    response={201: ComparisonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Compute a what-if and compare it with the current plan",
+)
+def create_what_if(request: HttpRequest, slug: str, payload: WhatIfIn) -> Any:
+    """Try changed quotas, budgets, months or rules of sources (unsaved copies) and compare the result
+    with the current plan: persons, person-months and cost per source, who gains or loses coverage."""
+    programme = _get_programme(request, slug)
+    try:
+        what_if = services.run_what_if(
+            programme, payload.sources, actor=request.user, via="api", label=payload.label
+        )
+    except services.WhatIfError as exc:
+        return Status(
+            422,
+            {
+                "detail": str(exc),
+                "code": "invalid_what_if",
+                "message_id": exc.message_id,
+                "message_en": exc.message_en,
+            },
+        )
+    return Status(201, _comparison(request, what_if, "all", 1, 50))
+
+
+@router.get(
+    "/{slug}/what-if/{plan_id}",
+    response={200: ComparisonOut, 404: ErrorOut},
+    summary="A stored what-if compared with its base",
+)
+def get_what_if(
+    request: HttpRequest,
+    slug: str,
+    plan_id: int,
+    which: str = Query("all", pattern="^(all|gains|losses)$", description="all, gains or losses."),
+    page: int = Query(1, ge=1, le=1_000_000, description="Page of the list (1-based)."),
+    per_page: int = Query(50, ge=1, le=500, description="Rows per page."),
+) -> Any:
+    """A what-if side by side with the plan it was compared with, and one page of who gains or loses."""
+    from jaring.programmes.models import PlanKind
+
+    programme = _get_programme(request, slug)
+    what_if = programme.plans.filter(pk=plan_id, kind=PlanKind.WHAT_IF).first() if plan_id < 2**62 else None
+    if what_if is None:
+        raise Http404(NOT_FOUND)
+    return _comparison(request, what_if, which, page, per_page)
+
+
+@router.get(
+    "/{slug}/persons/{nik}/coverage",
+    response={200: CoverageOut, 404: ErrorOut},
+    summary="A person's coverage timeline with reasons",
+)
+def person_coverage(
+    request: HttpRequest,
+    slug: str,
+    nik: str,
+    plan_id: int | None = Query(None, ge=1, le=2**62, description="A plan's id; default: the current plan."),
+) -> Any:
+    """Every month of the programme for one person: the paying source and premium, or why none pays
+    (each source's failing clause, its months, or the limits reached and the priority cut-off).
+    Only for users who may see persons (never sponsors) and within their villages."""
+    programme = _get_programme(request, slug)
+    person = services.person_in_scope(programme, request.user, nik)
+    if person is None:
+        raise Http404(NOT_FOUND)
+    plan = _plan(programme, plan_id)
+    months = services.person_coverage(services.view_of(plan), person)
+    if months is None:
+        raise Http404("The person is not in this plan / orang ini tidak ada dalam rencana")
+    return {
+        "programme": programme.slug,
+        "plan": plan.pk,
+        "version": plan.version,
+        "nik": person.nik,
+        "name": person.full_name,
+        "months": months,
+    }
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+FILE_RESPONSE = {"responses": {"200": {"description": "An XLSX workbook.", "content": {XLSX: {}}}}}
+
+
+@router.get(
+    "/{slug}/plan/export",
+    response={200: None, 403: ErrorOut, 404: ErrorOut},
+    summary="Export the plan (XLSX)",
+    openapi_extra=FILE_RESPONSE,
+)
+def export_plan(
+    request: HttpRequest,
+    slug: str,
+    layout: str = Query("months", pattern="^(months|person_months)$", description="months or person_months."),
+    plan_id: int | None = Query(None, ge=1, le=2**62, description="A plan's id; default: the current plan."),
+) -> Any:
+    """The plan per person (one column per month) or per person-month, with NIK, name and village, for the
+    persons of your villages (not for sponsors). Text cells are neutralised against formula injection."""
+    programme = _get_programme(request, slug)
+    if not scope_for(request.user).can_read_personal_data:
+        raise PermissionDenied("Your role does not see persons / peran Anda tidak melihat data orang")
+    plan = _plan(programme, plan_id)
+    frame = services.export_rows(services.view_of(plan), request.user, layout=layout)
+    return _xlsx(services.to_xlsx(frame, "plan"), f"{programme.slug}-plan-{plan.pk}-{layout}.xlsx")
+
+
+@router.get(
+    "/{slug}/plan/reasons",
+    response={200: None, 403: ErrorOut, 404: ErrorOut},
+    summary="Export the reasons of uncovered person-months (XLSX)",
+    openapi_extra=FILE_RESPONSE,
+)
+def export_reasons(
+    request: HttpRequest,
+    slug: str,
+    lang: str = Query("en", pattern="^(en|id)$", description="Language of the reasons: en or id."),
+    plan_id: int | None = Query(None, ge=1, le=2**62, description="A plan's id; default: the current plan."),
+) -> Any:
+    """Every uncovered person-month of your villages' persons with its reason code and plain-words
+    explanation (and each source's failing clause for persons eligible for nothing); not for sponsors."""
+    programme = _get_programme(request, slug)
+    if not scope_for(request.user).can_read_personal_data:
+        raise PermissionDenied("Your role does not see persons / peran Anda tidak melihat data orang")
+    plan = _plan(programme, plan_id)
+    frame = services.reasons_rows(services.view_of(plan), request.user, language=lang)
+    return _xlsx(services.to_xlsx(frame, "reasons"), f"{programme.slug}-reasons-{plan.pk}.xlsx")

@@ -110,4 +110,28 @@ def seed_demo(report: Any, say: Callable[[str], None]) -> dict[str, Any]:
         f"{frame.height} approved persons; eligible: "
         + ", ".join(f"{slug} {n}" for slug, n in eligible.items())
     )
-    return {"programme": SLUG, "created": created, "persons": frame.height, "eligible": eligible}
+    plan = services.approved_plans(programme).first()
+    if plan is None:
+        # Plan version 1, approved by the programme officer (once: a later run leaves it as it is).
+        view = services.compute_plan(programme, frame=frame)
+        plan = services.save_plan_view(view, actor=officer, via="demo", label="Demo plan")
+        plan = services.approve_plan(plan, actor=officer, via="demo")
+        say(f"Plan of {SLUG} computed in {view.seconds} s and approved as version {plan.version}")
+    else:
+        say(f"Plan of {SLUG}: version {plan.version} already approved")
+    summary = plan.summary
+    say(
+        "Plan: "
+        + "; ".join(
+            f"{s['name']} {s['persons']:,} persons Rp{s['cost']:,}" for s in summary.get("sources", [])
+        )
+        + f"; not covered in some month: {summary.get('uncovered_persons')}"
+    )
+    return {
+        "programme": SLUG,
+        "created": created,
+        "persons": frame.height,
+        "eligible": eligible,
+        "plan_version": plan.version,
+        "plan": {s["key"]: {"persons": s["persons"], "cost": s["cost"]} for s in summary.get("sources", [])},
+    }

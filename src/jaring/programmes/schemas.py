@@ -215,3 +215,161 @@ class EligibilityOut(Schema):
     total: int | None = Field(None, description="Approved persons of the programme's regency in your scope.")
     eligible: int | None = Field(None, description="Of them, those who pass the rule.")
     clauses: list[ClauseOut] = Field(default_factory=list, description="Failures per top-level clause.")
+
+
+# --- plans ------------------------------------------------------------------------------------------
+
+
+class MonthUseOut(Schema):
+    """What a source pays in one month."""
+
+    persons: int = Field(..., description="Persons the source pays for in that month.")
+    cost: int = Field(..., description="Premiums it pays in that month (Rp).")
+
+
+class PlanSourceOut(Schema):
+    """One funding source's part of a plan."""
+
+    key: str = Field(..., description="The source's slug.")
+    name: str = Field(..., description="The source's name.")
+    kind: str = Field(..., description="dbhcht, apbd, apbn, csr or other.")
+    months: dict[str, MonthUseOut] = Field(..., description="Per month (YYYY-MM): persons and cost.")
+    persons: int = Field(..., description="Distinct persons the source pays for over the plan.")
+    person_months: int = Field(..., description="Person-months it pays for.")
+    cost: int = Field(..., description="Everything it pays (Rp).")
+    remaining_quota: int | None = Field(None, description="Persons left of its quota (null: no quota).")
+    remaining_budget: int | None = Field(None, description="Rupiah left of its budget (null: no budget).")
+    priority_cutoff: float | None = Field(
+        None, description="The lowest priority score among the persons it pays for (null: it pays nobody)."
+    )
+
+
+class PlanOut(Schema):
+    """A computed coverage plan of a programme (aggregates: who pays how much for how many, each month)."""
+
+    id: int = Field(..., description="Plan id.")
+    programme: str = Field(..., description="The programme's slug.")
+    kind: str = Field(..., description="draft, approved or what_if.")
+    version: int | None = Field(None, description="Approved version number (1, 2, …); null otherwise.")
+    is_locked: bool = Field(..., description="Approved plans are locked: never changed or deleted.")
+    label: str = Field("", description="Free label (what-ifs).")
+    base: int | None = Field(None, description="For a what-if: the id of the plan it is compared with.")
+    overrides: dict[str, Any] = Field(default_factory=dict, description="For a what-if: the source changes.")
+    months: list[str] = Field(..., description="The programme's months, YYYY-MM.")
+    persons: int = Field(..., description="Approved persons the plan was computed over.")
+    covered_persons: int = Field(..., description="Persons covered in at least one month.")
+    covered_person_months: int = Field(..., description="Person-months covered.")
+    cost: int = Field(..., description="Total premiums (Rp).")
+    sources: list[PlanSourceOut] = Field(..., description="Per source: months, totals, remaining capacity.")
+    uncovered_persons: dict[str, int] = Field(
+        ..., description="Per reason code: persons with at least one uncovered month for that reason."
+    )
+    uncovered_person_months: dict[str, int] = Field(
+        ..., description="Per reason code: uncovered person-months."
+    )
+    seconds: float = Field(..., description="Computing time (s).")
+    created_at: dt.datetime = Field(..., description="When it was computed.")
+    created_by: str | None = Field(None, description="Who computed it.")
+    approved_at: dt.datetime | None = Field(None, description="When it was approved.")
+    approved_by: str | None = Field(None, description="Who approved it.")
+
+
+class PlanApproveIn(Schema):
+    """Which plan to approve."""
+
+    plan_id: int | None = Field(None, description="A draft's id; empty: the latest draft.")
+
+
+class WhatIfIn(Schema):
+    """Changes to try on the programme's sources, computed without touching any stored plan or source."""
+
+    sources: dict[str, dict[str, Any]] = Field(
+        ...,
+        description=(
+            "Per source slug, the fields to change: quota (or quota_persons), budget (or budget_rupiah), "
+            "max_months_per_person, first_month, last_month (YYYY-MM), rule; null removes a limit."
+        ),
+    )
+    label: Text = Field("", max_length=200, description="Free label for the what-if.")
+
+
+class SourceCompareOut(Schema):
+    """One source in both plans: [current, what-if]."""
+
+    key: str = Field(..., description="The source's slug.")
+    name: str = Field(..., description="The source's name.")
+    persons: list[int] = Field(..., description="Distinct persons paid for: [current, what-if].")
+    person_months: list[int] = Field(..., description="Person-months paid for: [current, what-if].")
+    cost: list[int] = Field(..., description="Rupiah paid: [current, what-if].")
+
+
+class CoverageChangeOut(Schema):
+    """A person whose covered months differ between the plans (never shown to sponsors)."""
+
+    nik: str = Field(..., description="NIK.")
+    name: str = Field(..., description="Name.")
+    village: str = Field(..., description="Village name.")
+    village_code: str = Field(..., description="Village code.")
+    before: int = Field(..., description="Months covered in the current plan.")
+    after: int = Field(..., description="Months covered in the what-if.")
+    delta: int = Field(..., description="after - before: negative for a loss.")
+
+
+class ComparisonOut(Schema):
+    """A what-if side by side with the plan it is compared with, and who gains or loses coverage."""
+
+    what_if: PlanOut = Field(..., description="The what-if plan.")
+    base: PlanOut | None = Field(None, description="The plan compared with (the current plan).")
+    covered_persons: list[int] = Field(..., description="Persons covered: [current, what-if].")
+    covered_person_months: list[int] = Field(..., description="Person-months covered: [current, what-if].")
+    cost: list[int] = Field(..., description="Total cost (Rp): [current, what-if].")
+    sources: list[SourceCompareOut] = Field(..., description="Per source, both plans.")
+    gains: int = Field(..., description="Persons covered for more months in the what-if.")
+    losses: int = Field(..., description="Persons covered for fewer months in the what-if.")
+    which: str = Field(..., description="The list below: all, gains or losses.")
+    total: int = Field(..., description="Persons in that list.")
+    page: int = Field(..., description="Page of the list (1-based).")
+    pages: int = Field(..., description="Number of pages.")
+    rows: list[CoverageChangeOut] = Field(
+        ..., description="This page of the list (empty for users who may not see persons: counts only)."
+    )
+
+
+class CoverageDetailOut(Schema):
+    """One source's part of a reason: its failing clause, its months, or the limits that stop it."""
+
+    source: str = Field(..., description="The source's slug.")
+    source_name: str = Field(..., description="The source's name.")
+    text_id: str = Field(..., description="In Indonesian.")
+    text_en: str = Field(..., description="In English.")
+    limits: list[str] = Field(
+        default_factory=list, description="For CAPACITY: QUOTA, BUDGET, MONTHS_PER_PERSON (limits reached)."
+    )
+    priority_cutoff: float | None = Field(None, description="For CAPACITY: the source's priority cut-off.")
+    priority: int | None = Field(None, description="For CAPACITY: this person's priority score.")
+
+
+class CoverageMonthOut(Schema):
+    """One month of a person's coverage: the paying source, or the reason none pays."""
+
+    month: str = Field(..., description="YYYY-MM.")
+    source: str | None = Field(None, description="The paying source's slug (null: uncovered).")
+    source_name: str | None = Field(None, description="Its name.")
+    cost: int | None = Field(None, description="The premium it pays (Rp).")
+    reason: str | None = Field(
+        None, description="NOT_ELIGIBLE, NO_SOURCE_IN_MONTH or CAPACITY when uncovered."
+    )
+    reason_id: str | None = Field(None, description="The reason in plain words, in Indonesian.")
+    reason_en: str | None = Field(None, description="The reason in plain words, in English.")
+    details: list[CoverageDetailOut] = Field(default_factory=list, description="Per source, why not.")
+
+
+class CoverageOut(Schema):
+    """A person's coverage timeline in a programme's current plan."""
+
+    programme: str = Field(..., description="The programme's slug.")
+    plan: int = Field(..., description="The plan's id.")
+    version: int | None = Field(None, description="Its approved version, if approved.")
+    nik: str = Field(..., description="The person's NIK.")
+    name: str = Field(..., description="The person's name.")
+    months: list[CoverageMonthOut] = Field(..., description="Every month of the programme.")

@@ -683,3 +683,736 @@ def approved_plans(programme: Programme) -> QuerySet[Any]:
     from jaring.programmes.models import PlanKind
 
     return programme.plans.filter(kind=PlanKind.APPROVED).order_by("-version")
+
+
+# --- computing, comparing and explaining plans ---------------------------------------------------------
+
+# The fields a what-if may change on a source, with the aliases the what-if file accepts.
+WHAT_IF_FIELDS = {
+    "quota": "quota_persons",
+    "quota_persons": "quota_persons",
+    "budget": "budget_rupiah",
+    "budget_rupiah": "budget_rupiah",
+    "max_months_per_person": "max_months_per_person",
+    "first_month": "first_month",
+    "last_month": "last_month",
+    "rule": "rule",
+}
+
+REASON_TEXT = {
+    "NOT_ELIGIBLE": ("tidak memenuhi syarat sumber mana pun", "not eligible for any source"),
+    "NO_SOURCE_IN_MONTH": (
+        "tidak ada sumber yang memenuhi syarat membayar pada bulan ini",
+        "no source this person is eligible for pays in this month",
+    ),
+    "CAPACITY": ("memenuhi syarat, tetapi kapasitas sumber sudah habis", "eligible, but capacity used up"),
+}
+LIMIT_TEXT = {
+    "QUOTA": ("kuota {n} orang penuh", "quota of {n} persons reached"),
+    "BUDGET": ("anggaran Rp{n} habis", "budget of Rp{n} used up"),
+    "MONTHS_PER_PERSON": ("sudah dibayar {n} bulan (batas per orang)", "already paid {n} months (the limit)"),
+}
+
+
+class WhatIfError(ValueError):
+    """A what-if description that cannot be applied (unknown source or field, bad value)."""
+
+    def __init__(self, message_id: str, message_en: str) -> None:
+        super().__init__(f"{message_id} / {message_en}")
+        self.message_id = message_id
+        self.message_en = message_en
+
+
+@dataclass
+class PlanView:
+    """A computed plan, stored or not: its arrays and what their indexes mean."""
+
+    programme: Programme
+    months: list[str]
+    sources: list[dict[str, Any]]  # planner specs plus "rule"
+    summary: dict[str, Any]
+    person_ids: Any
+    assignment: Any
+    reasons: Any
+    seconds: float = 0.0
+    stored: Any = None  # the Plan row, when stored
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def _month_date(label: str) -> dt.date:
+    year, month = label.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def source_copies(programme: Programme, overrides: dict[str, Any] | None = None) -> list[FundingSource]:
+    """Unsaved copies of a programme's sources with a what-if's changes applied (validated).
+
+    ``overrides`` maps a source slug to the fields to change (``WHAT_IF_FIELDS``; null removes a limit).
+    Raises WhatIfError for an unknown source or field and for a value the source would refuse."""
+    import copy
+
+    originals = list(programme.sources.select_related("programme", "payer"))
+    by_slug = {s.slug: s for s in originals}
+    changes = overrides or {}
+    if not isinstance(changes, dict):
+        raise WhatIfError("'sources' harus berupa objek", "'sources' must be an object")
+    for slug in changes:
+        if slug not in by_slug:
+            raise WhatIfError(
+                f"sumber '{slug}' tidak ada dalam program ini", f"no source '{slug}' in this programme"
+            )
+    out: list[FundingSource] = []
+    for source in originals:
+        mine = copy.copy(source)
+        fields = changes.get(source.slug) or {}
+        if not isinstance(fields, dict):
+            raise WhatIfError(
+                f"perubahan sumber '{source.slug}' harus berupa objek",
+                f"changes of '{source.slug}' must be an object",
+            )
+        for key, value in fields.items():
+            name = WHAT_IF_FIELDS.get(key)
+            if name is None:
+                raise WhatIfError(
+                    f"kolom '{key}' tidak dapat diubah (bisa: {', '.join(sorted(WHAT_IF_FIELDS))})",
+                    f"field '{key}' cannot be changed (allowed: {', '.join(sorted(WHAT_IF_FIELDS))})",
+                )
+            value = _what_if_value(source.slug, key, name, value)
+            setattr(mine, name, value)
+        if fields:
+            texts = {lang: _copy_problem(mine, lang) for lang in ("id", "en")}
+            if texts["en"] is not None:
+                raise WhatIfError(f"'{source.slug}': {texts['id']}", f"'{source.slug}': {texts['en']}")
+        out.append(mine)
+    return out
+
+
+def _copy_problem(copy_: FundingSource, language: str) -> str | None:
+    """The validation problems of a changed source copy in one language, or None when it is valid."""
+    from django.utils import translation
+
+    with translation.override(language):
+        try:
+            copy_.clean_fields(exclude=["programme", "payer", "slug", "name", "kind"])
+            copy_.clean()
+        except ValidationError as exc:
+            return "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.message_dict.items())
+    return None
+
+
+def _what_if_value(slug: str, key: str, name: str, value: Any) -> Any:
+    """One what-if value converted to the field's type (months from 'YYYY-MM')."""
+    bad = WhatIfError(f"nilai '{key}' untuk '{slug}' tidak valid", f"bad value of '{key}' for '{slug}'")
+    if name in ("first_month", "last_month"):
+        if not isinstance(value, str):
+            raise bad
+        try:
+            return prem.parse_month(value)
+        except Exception as exc:
+            raise bad from exc
+    if name == "rule":
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise bad
+        return value
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 10**15:
+        raise bad
+    return value
+
+
+def _priority(programme: Programme, frame: pl.DataFrame) -> Any:
+    from jaring.programmes.lib import planner
+
+    criteria = [planner.Criterion(**c) for c in (programme.priority_criteria or [])]
+    return planner.priority_score(frame, criteria or planner.DEFAULT_PRIORITY)
+
+
+def _source_specs(inp: PlannerInputs, sources: list[FundingSource]) -> list[dict[str, Any]]:
+    return [spec | {"rule": s.rule} for spec, s in zip(inp.sources, sources, strict=True)]
+
+
+def compute_plan(
+    programme: Programme, overrides: dict[str, Any] | None = None, frame: pl.DataFrame | None = None
+) -> PlanView:
+    """Compute the programme's plan over all its approved persons (with a what-if's source changes)."""
+    import time
+
+    from jaring.programmes.lib import planner
+
+    started = time.perf_counter()
+    copies = source_copies(programme, overrides)
+    inp = planner_inputs(programme, sources=copies, frame=frame)
+    result = planner.plan(
+        person_ids=inp.person_ids,
+        priority=_priority(programme, inp.frame),
+        eligible=inp.eligible,
+        cost=inp.cost,
+        sources=[planner.SourceSpec(**s) for s in inp.sources],
+        months=inp.months,
+    )
+    summary = result.summary()
+    summary["objective"] = [int(v) for v in result.objective().key()]
+    summary["proven"] = result.stats.get("proven")
+    return PlanView(
+        programme=programme,
+        months=inp.months,
+        sources=_source_specs(inp, copies),
+        summary=summary,
+        person_ids=result.person_ids,
+        assignment=result.assignment,
+        reasons=result.reasons,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def save_plan_view(
+    view: PlanView,
+    *,
+    actor: Any,
+    via: str,
+    kind: str = "draft",
+    base: Any = None,
+    overrides: dict[str, Any] | None = None,
+    label: str = "",
+) -> Any:
+    """Store a computed plan (draft or what-if) through the change log."""
+    plan = store_plan(
+        view.programme,
+        person_ids=view.person_ids,
+        assignment=view.assignment,
+        reasons=view.reasons,
+        months=view.months,
+        sources=view.sources,
+        summary=view.summary,
+        kind=kind,
+        actor=actor,
+        via=via,
+        label=label,
+        base=base,
+        overrides=overrides,
+        seconds=view.seconds,
+    )
+    view.stored = plan
+    return plan
+
+
+def view_of(plan: Any) -> PlanView:
+    """A stored plan as a PlanView."""
+    arrays = plan_arrays(plan)
+    return PlanView(
+        programme=plan.programme,
+        months=list(plan.months),
+        sources=list(plan.sources),
+        summary=dict(plan.summary),
+        person_ids=arrays["person_ids"],
+        assignment=arrays["assignment"],
+        reasons=arrays["reasons"],
+        seconds=plan.seconds,
+        stored=plan,
+    )
+
+
+def current_plan(programme: Programme) -> Any:
+    """The plan in force: the latest approved version, else the latest draft (None if there is none)."""
+    from jaring.programmes.models import PlanKind
+
+    approved = approved_plans(programme).first()
+    if approved is not None:
+        return approved
+    return programme.plans.filter(kind=PlanKind.DRAFT).order_by("-created_at", "-id").first()
+
+
+def compute_and_store(programme: Programme, *, actor: Any, via: str) -> Any:
+    """Compute the programme's plan now and store it as a draft (editors only)."""
+    check_can_edit(actor, programme)
+    return save_plan_view(compute_plan(programme), actor=actor, via=via)
+
+
+def run_what_if(
+    programme: Programme, overrides: dict[str, Any], *, actor: Any, via: str, label: str = ""
+) -> Any:
+    """Compute a what-if (source changes as unsaved copies) and store it, based on the current plan."""
+    check_can_edit(actor, programme)
+    view = compute_plan(programme, overrides)
+    base = current_plan(programme)
+    return save_plan_view(
+        view, actor=actor, via=via, kind="what_if", base=base, overrides={"sources": overrides}, label=label
+    )
+
+
+def parse_what_if(data: Any) -> dict[str, Any]:
+    """The source changes of a what-if description ``{"sources": {slug: {field: value}}}``."""
+    if not isinstance(data, dict) or set(data) - {"sources", "label"}:
+        raise WhatIfError(
+            "what-if harus berupa objek dengan kunci 'sources'",
+            "a what-if must be an object with the key 'sources'",
+        )
+    sources = data.get("sources") or {}
+    if not isinstance(sources, dict):
+        raise WhatIfError("'sources' harus berupa objek", "'sources' must be an object")
+    return sources
+
+
+def plan_json(view: PlanView) -> dict[str, Any]:
+    """The plan in the shape `jaring plan --json` prints (without the timing)."""
+    return {
+        "programme": view.programme.slug,
+        "sources": [
+            {
+                "name": s["name"],
+                "kind": s["kind"],
+                "months": s["months"],
+                "persons": s["persons"],
+                "cost": s["cost"],
+            }
+            for s in view.summary["sources"]
+        ],
+        "uncovered": dict(view.summary["uncovered_persons"]),
+    }
+
+
+def _row_of(view: PlanView, person_id: int) -> int | None:
+    import numpy as np
+
+    hit = np.flatnonzero(view.person_ids == person_id)
+    return int(hit[0]) if len(hit) else None
+
+
+def person_coverage(view: PlanView, person: Person) -> list[dict[str, Any]] | None:
+    """A person's months in a plan: the paying source and premium, or the reason in both languages.
+
+    The reasons' details (failing clauses, limits, cut-offs) are worked out from the plan's sources as
+    planned and the person's current registry data. None if the person is not in the plan."""
+    from jaring.programmes.lib import planner
+
+    row = _row_of(view, person.pk)
+    if row is None:
+        return None
+    programme = view.programme
+    copies = [_source_from_spec(programme, spec, view.months) for spec in view.sources]
+    frame = person_frame(Person.objects.filter(pk=person.pk), programme.first_month)
+    inp = planner_inputs(programme, sources=copies, frame=frame)
+    failing = inp.reasons(rows=[0]) if frame.height else {}
+    priority = int(_priority(programme, frame)[0]) if frame.height else 0
+    per_source = {s["key"]: s for s in view.summary.get("sources", [])}
+    assignment = view.assignment[row]
+    out: list[dict[str, Any]] = []
+    for t, month in enumerate(view.months):
+        s = int(assignment[t])
+        entry: dict[str, Any] = {"month": month, "source": None, "source_name": None, "cost": 0}
+        if s >= 0:
+            spec = view.sources[s]
+            entry |= {
+                "source": spec["key"],
+                "source_name": spec["name"],
+                "cost": int(inp.cost[0, s, t]) if frame.height else None,
+                "reason": None,
+                "reason_id": None,
+                "reason_en": None,
+                "details": [],
+            }
+            out.append(entry)
+            continue
+        code = planner.REASON_CODES[int(view.reasons[row, t])] or "NOT_ELIGIBLE"
+        details: list[dict[str, Any]] = []
+        if code == "NOT_ELIGIBLE":
+            for key, frame_ in failing.items():
+                name = next(sp["name"] for sp in view.sources if sp["key"] == key)
+                rec = frame_.row(0, named=True) if frame_.height else {}
+                details.append(
+                    {
+                        "source": key,
+                        "source_name": name,
+                        "text_id": rec.get("reason_id") or "",
+                        "text_en": rec.get("reason_en") or "",
+                    }
+                )
+        else:
+            for k, spec in enumerate(view.sources):
+                if not (frame.height and inp.eligible[0, k]):
+                    continue
+                runs = spec["first_month"] <= t <= spec["last_month"]
+                if code == "NO_SOURCE_IN_MONTH":
+                    span = f"{view.months[spec['first_month']]} – {view.months[spec['last_month']]}"
+                    details.append(
+                        {
+                            "source": spec["key"],
+                            "source_name": spec["name"],
+                            "text_id": f"{spec['name']} membayar {span}",
+                            "text_en": f"{spec['name']} pays {span}",
+                        }
+                    )
+                elif runs:
+                    details.append(
+                        _capacity_detail(
+                            spec,
+                            per_source.get(spec["key"], {}),
+                            assignment,
+                            k,
+                            priority,
+                            int(inp.cost[0, k, t]),
+                        )
+                    )
+        text_id, text_en = REASON_TEXT[code]
+        if details:
+            text_id += ": " + "; ".join(f"{d['text_id']}" for d in details)
+            text_en += ": " + "; ".join(f"{d['text_en']}" for d in details)
+        entry |= {"reason": code, "reason_id": text_id, "reason_en": text_en, "details": details}
+        out.append(entry)
+    return out
+
+
+def _capacity_detail(
+    spec: dict[str, Any], used: dict[str, Any], assignment: Any, k: int, priority: int, cost: int
+) -> dict[str, Any]:
+    """Why an eligible running source does not pay for this person: its limits reached, its cut-off."""
+    limits: list[str] = []
+    ids: list[str] = []
+    ens: list[str] = []
+    mine = int((assignment == k).sum())
+    if spec.get("quota_persons") is not None and (used.get("remaining_quota") or 0) <= 0 and mine == 0:
+        limits.append("QUOTA")
+        n = _fmt(int(spec["quota_persons"]))
+    if spec.get("max_months_per_person") is not None and mine >= int(spec["max_months_per_person"]):
+        limits.append("MONTHS_PER_PERSON")
+    remaining = used.get("remaining_budget")
+    if spec.get("budget") is not None and remaining is not None and remaining < cost:
+        limits.append("BUDGET")
+    for limit in limits:
+        n = {
+            "QUOTA": _fmt(int(spec.get("quota_persons") or 0)),
+            "BUDGET": _fmt(int(spec.get("budget") or 0)),
+            "MONTHS_PER_PERSON": str(spec.get("max_months_per_person")),
+        }[limit]
+        ids.append(LIMIT_TEXT[limit][0].format(n=n))
+        ens.append(LIMIT_TEXT[limit][1].format(n=n))
+    cutoff = used.get("priority_cutoff")
+    if cutoff is not None:
+        ids.append(f"batas prioritas {cutoff:g}, orang ini {priority}")
+        ens.append(f"priority cut-off {cutoff:g}, this person {priority}")
+    return {
+        "source": spec["key"],
+        "source_name": spec["name"],
+        "limits": limits,
+        "priority_cutoff": cutoff,
+        "priority": priority,
+        "text_id": f"{spec['name']} ({', '.join(ids)})",
+        "text_en": f"{spec['name']} ({', '.join(ens)})",
+    }
+
+
+def _source_from_spec(programme: Programme, spec: dict[str, Any], months: list[str]) -> FundingSource:
+    """An unsaved FundingSource from a plan's stored source spec (what the plan was computed with)."""
+    return FundingSource(
+        programme=programme,
+        slug=spec["key"],
+        name=spec["name"],
+        kind=spec["kind"],
+        rule=spec.get("rule", ""),
+        first_month=_month_date(months[spec["first_month"]]),
+        last_month=_month_date(months[spec["last_month"]]),
+        quota_persons=spec.get("quota_persons"),
+        budget_rupiah=spec.get("budget"),
+        max_months_per_person=spec.get("max_months_per_person"),
+    )
+
+
+def plan_frame(view: PlanView) -> pl.DataFrame:
+    """Per person of the plan: person_id, covered (months), and one column per month (source key or '')."""
+    import numpy as np
+
+    keys = np.array([s["key"] for s in view.sources] + [""], dtype=object)
+    data: dict[str, Any] = {"person_id": view.person_ids.astype(np.int64)}
+    data["covered"] = (view.assignment >= 0).sum(axis=1).astype(np.int64)
+    for t, month in enumerate(view.months):
+        col = view.assignment[:, t].astype(np.int64)
+        data[month] = keys[np.where(col >= 0, col, len(keys) - 1)].tolist()
+    return pl.DataFrame(data)
+
+
+def village_table(view: PlanView, user: Any) -> list[dict[str, Any]]:
+    """Per village of the user's scope: persons in the plan, persons covered, person-months per source."""
+    persons = programme_persons(view.programme, user)
+    places = pl.DataFrame(
+        list(persons.values_list("id", "village__code", "village__name")),
+        schema={"person_id": pl.Int64, "code": pl.String, "village": pl.String},
+        orient="row",
+    )
+    if places.height == 0:
+        return []
+    frame = plan_frame(view).join(places, on="person_id", how="inner")
+    aggs = [pl.len().alias("persons"), (pl.col("covered") > 0).sum().alias("covered")]
+    for spec in view.sources:
+        key = spec["key"]
+        aggs.append(
+            pl.sum_horizontal([(pl.col(m) == key).cast(pl.Int64) for m in view.months]).sum().alias(key)
+        )
+    table = frame.group_by("code", "village").agg(aggs).sort("code")
+    return [
+        {
+            "code": r["code"],
+            "village": r["village"],
+            "persons": r["persons"],
+            "covered": r["covered"],
+            "by_source": [r[s["key"]] for s in view.sources],
+        }
+        for r in table.iter_rows(named=True)
+    ]
+
+
+def compare_plans(base: PlanView, other: PlanView) -> dict[str, Any]:
+    """Side by side: persons covered, person-months and cost per source, and who gains or loses months."""
+    sources = []
+    base_by = {s["key"]: s for s in base.summary["sources"]}
+    other_by = {s["key"]: s for s in other.summary["sources"]}
+    for key in list(base_by) + [k for k in other_by if k not in base_by]:
+        a, b = base_by.get(key, {}), other_by.get(key, {})
+        sources.append(
+            {
+                "key": key,
+                "name": (a or b).get("name", key),
+                "persons": [a.get("persons", 0), b.get("persons", 0)],
+                "person_months": [a.get("person_months", 0), b.get("person_months", 0)],
+                "cost": [a.get("cost", 0), b.get("cost", 0)],
+            }
+        )
+    changes = coverage_changes(base, other)
+    return {
+        "covered_persons": [base.summary["covered_persons"], other.summary["covered_persons"]],
+        "covered_person_months": [
+            base.summary["covered_person_months"],
+            other.summary["covered_person_months"],
+        ],
+        "cost": [base.summary["cost"], other.summary["cost"]],
+        "sources": sources,
+        "gains": int((changes["delta"] > 0).sum()),
+        "losses": int((changes["delta"] < 0).sum()),
+        "changes": changes,
+    }
+
+
+def coverage_changes(base: PlanView, other: PlanView) -> pl.DataFrame:
+    """Persons whose covered months differ between two plans: person_id, before, after, delta
+    (losses first, then gains; persons missing from one plan count as 0 months there)."""
+    a = pl.DataFrame(
+        {
+            "person_id": base.person_ids.astype("int64"),
+            "before": (base.assignment >= 0).sum(axis=1).astype("int64"),
+        }
+    )
+    b = pl.DataFrame(
+        {
+            "person_id": other.person_ids.astype("int64"),
+            "after": (other.assignment >= 0).sum(axis=1).astype("int64"),
+        }
+    )
+    both = a.join(b, on="person_id", how="full", coalesce=True).with_columns(
+        pl.col("before").fill_null(0), pl.col("after").fill_null(0)
+    )
+    return (
+        both.with_columns((pl.col("after") - pl.col("before")).alias("delta"))
+        .filter(pl.col("delta") != 0)
+        .sort(["delta", "person_id"])
+    )
+
+
+def changes_page(
+    changes: pl.DataFrame, user: Any, *, which: str = "all", page: int = 1, per_page: int = 50
+) -> dict[str, Any]:
+    """One page of gains/losses with the persons' NIK, name and village for users who may see them
+    (others get counts only: an empty list)."""
+    if which == "losses":
+        changes = changes.filter(pl.col("delta") < 0)
+    elif which == "gains":
+        changes = changes.filter(pl.col("delta") > 0)
+    total = changes.height
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    scope = scope_for(user)
+    rows: list[dict[str, Any]] = []
+    if scope.can_read_personal_data:
+        part = changes.slice((page - 1) * per_page, per_page)
+        ids = part["person_id"].to_list()
+        people = {
+            p["id"]: p
+            for p in scope.persons(Person.objects.filter(pk__in=ids)).values(
+                "id", "nik", "full_name", "village__name", "village__code"
+            )
+        }
+        for r in part.iter_rows(named=True):
+            p = people.get(r["person_id"])
+            if p is None:
+                continue  # outside the user's villages
+            rows.append(
+                {
+                    "nik": p["nik"],
+                    "name": p["full_name"],
+                    "village": p["village__name"],
+                    "village_code": p["village__code"],
+                    "before": r["before"],
+                    "after": r["after"],
+                    "delta": r["delta"],
+                }
+            )
+    return {"total": total, "page": page, "pages": pages, "per_page": per_page, "rows": rows}
+
+
+def export_rows(view: PlanView, user: Any, layout: str = "months") -> pl.DataFrame:
+    """The plan per person (one column per month) or per person-month, with NIK, name and village
+    of the persons in the user's scope; text cells neutralised for spreadsheets."""
+    from jaring.core.lib.spreadsheet import neutralise_frame
+
+    people = pl.DataFrame(
+        list(
+            scope_for(user)
+            .persons(programme_persons(view.programme))
+            .values_list("id", "nik", "full_name", "village__code", "village__name", "is_synthetic")
+        ),
+        schema={
+            "person_id": pl.Int64,
+            "nik": pl.String,
+            "name": pl.String,
+            "village_code": pl.String,
+            "village": pl.String,
+            "is_synthetic": pl.Boolean,
+        },
+        orient="row",
+    )
+    wide = plan_frame(view).join(people, on="person_id", how="inner")
+    names = {s["key"]: s["name"] for s in view.sources}
+    lead = ["nik", "name", "village_code", "village"]
+    if layout == "months":
+        out = wide.select(
+            *lead,
+            *[pl.col(m).replace_strict(names, default="").alias(m) for m in view.months],
+            pl.col("covered").alias("months_covered"),
+            pl.when(pl.col("is_synthetic")).then(pl.lit("SINTETIS")).otherwise(pl.lit("")).alias("data_note"),
+        ).sort("village_code", "nik")
+    else:
+        reasons = {i: code for i, code in enumerate(_reason_codes())}
+        import numpy as np
+
+        index = {int(pid): i for i, pid in enumerate(view.person_ids)}
+        idx = np.array([index[int(p)] for p in wide["person_id"].to_list()], dtype=np.int64)
+        long_parts = []
+        for t, month in enumerate(view.months):
+            codes = view.reasons[idx, t].astype(np.int64) if len(idx) else np.zeros(0, dtype=np.int64)
+            long_parts.append(
+                wide.select(
+                    *lead, pl.col(month).replace_strict(names, default="").alias("source")
+                ).with_columns(
+                    pl.lit(month).alias("month"),
+                    pl.Series("reason", [reasons[int(c)] for c in codes], dtype=pl.String),
+                )
+            )
+        out = (
+            pl.concat(long_parts)
+            .select(*lead, "month", "source", "reason")
+            .sort("village_code", "nik", "month")
+            if long_parts
+            else pl.DataFrame()
+        )
+    return neutralise_frame(out)
+
+
+def _reason_codes() -> tuple[str, ...]:
+    from jaring.programmes.lib import planner
+
+    return planner.REASON_CODES
+
+
+def reasons_rows(view: PlanView, user: Any, language: str = "en") -> pl.DataFrame:
+    """Every uncovered person-month of the persons in the user's scope with its reason in plain words:
+    for persons eligible for nothing each source's failing clause; for the others the reason code's text
+    (the per-person detail, with limits and cut-offs, is on the person's coverage timeline)."""
+    import numpy as np
+
+    from jaring.core.lib.spreadsheet import neutralise_frame
+
+    lang = 0 if language.startswith("id") else 1
+    people_qs = scope_for(user).persons(programme_persons(view.programme))
+    frame = person_frame(people_qs, view.programme.first_month)
+    info = pl.DataFrame(
+        list(people_qs.values_list("id", "nik", "full_name", "village__code")),
+        schema={"id": pl.Int64, "nik": pl.String, "name": pl.String, "village_code": pl.String},
+        orient="row",
+    )
+    copies = [_source_from_spec(view.programme, spec, view.months) for spec in view.sources]
+    inp = planner_inputs(view.programme, sources=copies, frame=frame)
+    failing = inp.reasons()
+    clause_text = None
+    for key, part in failing.items():
+        col = part.select("id", pl.col("reason_id" if lang == 0 else "reason_en").alias(key))
+        clause_text = (
+            col if clause_text is None else clause_text.join(col, on="id", how="full", coalesce=True)
+        )
+    codes = _reason_codes()
+    index = {int(pid): i for i, pid in enumerate(view.person_ids)}
+    ids = [i for i in info["id"].to_list() if i in index]
+    idx = np.array([index[i] for i in ids], dtype=np.int64)
+    parts = []
+    for t, month in enumerate(view.months):
+        r = view.reasons[idx, t].astype(np.int64) if len(idx) else np.zeros(0, dtype=np.int64)
+        keep = r > 0
+        parts.append(
+            pl.DataFrame(
+                {
+                    "id": np.array(ids, dtype=np.int64)[keep],
+                    "month": [month] * int(keep.sum()),
+                    "reason": [codes[c] for c in r[keep]],
+                },
+                schema={"id": pl.Int64, "month": pl.String, "reason": pl.String},
+            )
+        )
+    long = (
+        pl.concat(parts)
+        if parts
+        else pl.DataFrame(schema={"id": pl.Int64, "month": pl.String, "reason": pl.String})
+    )
+    texts = {code: REASON_TEXT[code][lang] for code in REASON_TEXT}
+    long = long.with_columns(pl.col("reason").replace_strict(texts, default="").alias("explanation"))
+    if clause_text is not None and clause_text.height:
+        keys = [k for k in clause_text.columns if k != "id"]
+        clause_text = clause_text.select(
+            "id",
+            pl.concat_str([pl.lit(f"{k}: ") + pl.col(k).fill_null("") for k in keys], separator="; ").alias(
+                "failing_clauses"
+            ),
+        )
+        long = long.join(clause_text, on="id", how="left").with_columns(
+            pl.when(pl.col("reason") == "NOT_ELIGIBLE")
+            .then(pl.col("failing_clauses"))
+            .otherwise(pl.lit(""))
+            .alias("failing_clauses")
+        )
+    else:
+        long = long.with_columns(pl.lit("").alias("failing_clauses"))
+    out = (
+        long.join(info, on="id", how="inner")
+        .select("nik", "name", "village_code", "month", "reason", "explanation", "failing_clauses")
+        .sort("village_code", "nik", "month")
+    )
+    return neutralise_frame(out)
+
+
+def to_xlsx(frame: pl.DataFrame, sheet: str) -> bytes:
+    """An XLSX workbook of a frame (xlsxwriter through polars; text stays text, never a formula)."""
+    import io
+
+    buf = io.BytesIO()
+    frame.write_excel(buf, worksheet=sheet, autofit=False)
+    return buf.getvalue()
+
+
+def person_in_scope(programme: Programme, user: Any, nik: str) -> Person | None:
+    """The programme's approved person with this NIK if the user may see persons there (never sponsors)."""
+    scope = scope_for(user)
+    if not scope.can_read_personal_data or "\x00" in nik or len(nik) > 32:
+        return None
+    return scope.persons(programme_persons(programme)).filter(nik=nik).first()
