@@ -275,6 +275,33 @@ def test_the_plan_as_a_long_frame() -> None:
     assert frame.filter(pl.col("source").is_null() == pl.col("reason").is_null()).height == 0
 
 
+def test_the_capacity_frame_lists_what_capacity_details_says() -> None:
+    inst, _ = _scenario()
+    p = plan(**inst)
+    frame = p.capacity_frame()
+    assert frame.height > 0
+    for row in frame.head(40).iter_rows(named=True):
+        i = int(np.nonzero(p.person_ids == row["person_id"])[0][0])
+        t = p.months.index(row["month"])
+        detail = next(d for d in p.capacity_details(i, t) if d["source"] == row["source"])
+        named = [k for k, flag in ((LIMIT_QUOTA, row["quota"]), (LIMIT_BUDGET, row["budget"])) if flag]
+        named += [LIMIT_MONTHS] if row["months_per_person"] else []
+        assert sorted(named) == sorted(detail["limits"]) and named
+        assert row["priority_cutoff"] == detail["priority_cutoff"]
+    # every CAPACITY person-month appears, once per eligible source paying that month
+    expected = sum(
+        len(p.capacity_details(int(i), int(t)))
+        for i, t in zip(*np.nonzero(p.reasons == CAPACITY), strict=True)
+    )
+    assert frame.height == expected
+
+
+def test_sources_may_be_given_as_dicts() -> None:
+    inst: Any = random_instance(5)
+    as_dicts = [vars(s) for s in inst["sources"]]
+    assert (plan(**{**inst, "sources": as_dicts}).assignment == plan(**inst).assignment).all()
+
+
 def test_the_plan_is_deterministic() -> None:
     inst: Any = random_instance(7, max_persons=80)
     assert (plan(**inst).assignment == plan(**inst).assignment).all()

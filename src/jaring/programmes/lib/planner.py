@@ -264,6 +264,7 @@ class Plan:
     eligible: np.ndarray
     cost: np.ndarray
     stats: dict[str, Any] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def objective(self) -> Objective:
         """The lexicographic objective of this plan (see Objective)."""
@@ -334,6 +335,29 @@ class Plan:
         paid = (self.assignment == source).any(axis=1)
         return float(self.priority[paid].min()) if paid.any() else None
 
+    def _usage(self) -> list[dict[str, Any]]:
+        """Per source (computed once): months used per person, distinct persons, money left, cut-off."""
+        cached = self._cache.get("usage")
+        if cached is not None:
+            return list(cached)
+        out = []
+        for s, spec in enumerate(self.sources):
+            mine = self.assignment == s
+            used = mine.sum(axis=1)
+            p, t = np.nonzero(mine)
+            spent = int(self.cost[p, s, t].astype(np.int64).sum())
+            paid = used > 0
+            out.append(
+                {
+                    "used": used,
+                    "quota_full": spec.quota_persons is not None and int(paid.sum()) >= spec.quota_persons,
+                    "left": None if spec.budget is None else spec.budget - spent,
+                    "cutoff": float(self.priority[paid].min()) if paid.any() else None,
+                }
+            )
+        self._cache["usage"] = out
+        return out
+
     def capacity_details(self, person: int, month: int) -> list[dict[str, Any]]:
         """For an uncovered person-month: each eligible source paying that month, the limits that stop
         it from also paying for this person, and its priority cut-off."""
@@ -341,25 +365,55 @@ class Plan:
         for s, spec in enumerate(self.sources):
             if self.eligible[person, s] and spec.runs_in(month):
                 limits = self._blocking_limits(person, month, s)
-                details.append({"source": spec.key, "limits": limits, "priority_cutoff": self.cutoff(s)})
+                details.append(
+                    {"source": spec.key, "limits": limits, "priority_cutoff": self._usage()[s]["cutoff"]}
+                )
         return details
 
     def _blocking_limits(self, person: int, month: int, s: int) -> list[str]:
         """The limits of source ``s`` that stop it from also paying for ``person`` in ``month``."""
         spec = self.sources[s]
+        u = self._usage()[s]
         limits = []
-        mine = self.assignment == s
-        quota_full = spec.quota_persons is not None and int(mine.any(axis=1).sum()) >= spec.quota_persons
-        if quota_full and not mine[person].any():
+        if u["quota_full"] and u["used"][person] == 0:
             limits.append(LIMIT_QUOTA)
-        if spec.max_months_per_person is not None and int(mine[person].sum()) >= spec.max_months_per_person:
+        if spec.max_months_per_person is not None and int(u["used"][person]) >= spec.max_months_per_person:
             limits.append(LIMIT_MONTHS)
-        if spec.budget is not None:
-            p, t = np.nonzero(mine)
-            left = spec.budget - int(self.cost[p, s, t].astype(np.int64).sum())
-            if left < int(self.cost[person, s, month]):
-                limits.append(LIMIT_BUDGET)
+        if u["left"] is not None and u["left"] < int(self.cost[person, s, month]):
+            limits.append(LIMIT_BUDGET)
         return limits
+
+    def capacity_frame(self) -> pl.DataFrame:
+        """Every CAPACITY person-month x eligible source paying that month, vectorised: person_id, month,
+        source, quota / budget / months_per_person (whether that limit stops it), priority_cutoff."""
+        frames = []
+        for s, spec in enumerate(self.sources):
+            u = self._usage()[s]
+            hit = (self.reasons == CAPACITY) & self.eligible[:, s : s + 1]
+            hit[:, : spec.first_month] = False
+            hit[:, spec.last_month + 1 :] = False
+            p, t = np.nonzero(hit)
+            months_cap = spec.max_months_per_person
+            frames.append(
+                pl.DataFrame(
+                    {
+                        "person_id": self.person_ids[p],
+                        "month": np.array(self.months, dtype=object)[t].astype(str),
+                        "source": np.full(len(p), spec.key),
+                        "quota": np.full(len(p), bool(u["quota_full"])) & (u["used"][p] == 0),
+                        "budget": np.zeros(len(p), dtype=bool)
+                        if u["left"] is None
+                        else self.cost[p, s, t] > u["left"],
+                        "months_per_person": np.zeros(len(p), dtype=bool)
+                        if months_cap is None
+                        else u["used"][p] >= months_cap,
+                        "priority_cutoff": np.full(len(p), np.nan if u["cutoff"] is None else u["cutoff"]),
+                    }
+                )
+            )
+        if not frames:
+            return pl.DataFrame()
+        return pl.concat(frames).sort("person_id", "month", "source")
 
     def waste(self) -> np.ndarray:
         """Bool [persons, months]: uncovered person-months an eligible running source could still pay."""
@@ -996,7 +1050,7 @@ def plan(
     priority: np.ndarray,
     eligible: np.ndarray,
     cost: np.ndarray,
-    sources: Sequence[SourceSpec],
+    sources: Sequence[SourceSpec | Mapping[str, Any]],
     months: Sequence[str],
     time_limit: float = 120.0,
     exact_up_to: int = 6_000,
@@ -1015,19 +1069,19 @@ def plan(
     priority = np.asarray(priority)
     eligible = np.asarray(eligible, dtype=bool)
     cost = np.asarray(cost)
-    sources = list(sources)
+    specs: list[SourceSpec] = [SourceSpec(**x) if isinstance(x, Mapping) else x for x in sources]
     months = list(months)
-    _check_inputs(person_ids, priority, eligible, cost, sources, months)
-    n_p, n_s, n_t = len(person_ids), len(sources), len(months)
-    run = running_matrix(sources, n_t)
+    _check_inputs(person_ids, priority, eligible, cost, specs, months)
+    n_p, n_s, n_t = len(person_ids), len(specs), len(months)
+    run = running_matrix(specs, n_t)
     levels = priority_levels(priority) if n_p else np.zeros(0, dtype=np.int64)
-    weights = narrowness_weights(eligible, cost, sources) if n_p else np.ones(n_s, dtype=np.int64)
+    weights = narrowness_weights(eligible, cost, specs) if n_p else np.ones(n_s, dtype=np.int64)
     assignment = np.full((n_p, n_t), UNCOVERED, dtype=np.int8)
     stats: dict[str, Any] = {"classes": 0, "groups": 0}
     if n_p and n_s:
         classes = _classes(eligible, cost, levels, run)
         stats["classes"] = len(classes.count)
-        budgets = list(sources)
+        budgets = list(specs)
         for _attempt in range(4):
             groups, x, values = _lex_solve(classes, budgets, weights, n_t, time_limit, exact_up_to, stats)
             over = _budget_overshoot(groups, x, classes, budgets)
@@ -1043,25 +1097,25 @@ def plan(
         stats["groups"] = len(groups)
         stats["class_objective"] = values
         stats["solve_seconds"] = round(time.perf_counter() - started, 3)
-        _hand_out(assignment, groups, x, classes, person_ids, sources, weights, n_t)
+        _hand_out(assignment, groups, x, classes, person_ids, specs, weights, n_t)
         _sort_by_priority(assignment, classes, priority, person_ids)
         stats["waste_filled"] = _fill_waste(
-            assignment, priority, eligible, cost, sources, source_order(eligible, cost, sources)
+            assignment, priority, eligible, cost, specs, source_order(eligible, cost, specs)
         )
         # The local search is quadratic in the worst case: only for programmes up to 100,000 persons.
         stats["gap_moves"] = (
             0
             if n_p > 100_000
-            else _close_gaps(assignment, classes, sources, levels, eligible, cost, wide=n_p <= 50_000)
+            else _close_gaps(assignment, classes, specs, levels, eligible, cost, wide=n_p <= 50_000)
         )
-    problems = check_feasible(assignment, eligible, cost, sources)
+    problems = check_feasible(assignment, eligible, cost, specs)
     if problems:
         raise PlannerError("internal: infeasible plan: " + "; ".join(problems))
     reasons = _reasons(assignment, eligible, run)
     if stats.get("path") == "lp":
         # The LP bounds hold for the person level too (the class model is exact): a level whose value
         # reaches the floor of its bound, after earlier levels that did, is proven optimal.
-        got = evaluate(assignment, priority, eligible, cost, sources)
+        got = evaluate(assignment, priority, eligible, cost, specs)
         proven: list[bool] = []
         for k, bound in enumerate(stats["bounds"]):
             proven.append(all(proven) and bool(got[k] >= np.floor(float(bound) + 1e-6)))
@@ -1070,7 +1124,7 @@ def plan(
     return Plan(
         person_ids=person_ids,
         months=months,
-        sources=sources,
+        sources=specs,
         assignment=assignment,
         reasons=reasons,
         priority=priority,
