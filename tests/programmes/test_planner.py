@@ -83,6 +83,7 @@ def test_the_milp_solutions_are_feasible_and_score_what_they_claim(solved: Any) 
 def test_no_person_month_is_wasted_and_every_uncovered_one_has_a_reason(solved: Any) -> None:
     for inst, p, _best, _ in solved:
         assert not p.waste().any()
+        assert p.stats["path"] == "milp" and p.stats["waste_filled"] == 0  # the exact solve left none
         uncovered = p.assignment < 0
         assert ((p.reasons > 0) == uncovered).all()
         assert (p.reasons[~inst["eligible"].any(axis=1)] == NOT_ELIGIBLE)[
