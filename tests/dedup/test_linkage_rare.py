@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from jaring.dedup.lib.linkage import find_duplicates, link_records
+from jaring.dedup.lib.linkage import RECORD_SCHEMA, find_duplicates, link_records
 from jaring.dedup.lib.synthetic import synthetic_registry
 
 AREA = "35.25.10"  # Kecamatan Manyar (Gresik)
@@ -86,6 +86,41 @@ def test_household_members_are_never_proposed_and_the_few_duplicates_are_found(
     found = _pairs(find_duplicates(records, threshold=0.9).pairs)
     assert not found & _household_pairs(records, truth)
     assert found == _true_pairs(truth)
+
+
+def _member(id_: int, nik: str, name: str, born: dt.date, sex: str) -> dict[str, Any]:
+    """A member of one household in Leran: one family card (KK), one shared mobile number."""
+    return {
+        "id": id_,
+        "nik": nik,
+        "kk": "3525101203109999",
+        "full_name": name,
+        "sex": sex,
+        "birth_date": born,
+        "village_code": "35.25.10.2010",
+        "phone": "+6281299990001",
+    }
+
+
+# ids >= 900_000 never clash with the synthetic rows' ids (their spreadsheet row numbers).
+FAMILY = [
+    _member(900_001, "3525101403680991", "Agus Santoso", dt.date(1968, 3, 14), "L"),  # the father
+    _member(900_002, "3525102509950991", "Agus Santoso", dt.date(1995, 9, 25), "L"),  # his namesake son
+    _member(900_003, "3525104101000991", "Dewi Lestari", dt.date(2000, 1, 1), "P"),  # twin sisters:
+    _member(900_004, "3525104101000992", "Dian Lestari", dt.date(2000, 1, 1), "P"),  # NIKs 1 digit apart
+    _member(900_005, "3525100505050991", "Budi", dt.date(2005, 5, 5), "L"),  # twin brothers
+    _member(900_006, "3525100505050992", "Bayu", dt.date(2005, 5, 5), "L"),
+]
+
+
+def test_relatives_on_one_card_and_one_phone_are_never_proposed(
+    unique_nik_registry: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    records, truth = unique_nik_registry
+    family = pl.DataFrame(FAMILY, schema=RECORD_SCHEMA)
+    found = _pairs(find_duplicates(pl.concat([records, family]), threshold=0.9).pairs)
+    assert not {p for p in found if p[1] >= 900_000}
+    assert {p for p in found if p[1] < 900_000} == _true_pairs(truth)
 
 
 @pytest.mark.parametrize("dup_rate", [0.001, 0.005])

@@ -176,6 +176,27 @@ def exact_u(prepared: pl.DataFrame) -> dict[str, float]:
     }
 
 
+# Two substitutions (or a transposition) leave at least one of three NIK segments intact: that cheap
+# test first, so the edit distance runs on few of the (mostly random) pairs.
+_SEGMENTS = " OR ".join(
+    f"substr(nik_l, {a}, {n}) = substr(nik_r, {a}, {n})" for a, n in ((1, 6), (7, 5), (12, 5))
+)
+NIK_NEAR = f"(({_SEGMENTS}) AND damerau_levenshtein(nik_l, nik_r) <= 2)"
+NAME_WITHIN = (
+    "list_has_all(name_tokens_l, name_tokens_r) OR list_has_all(name_tokens_r, name_tokens_l) "
+    "OR ((name_has_initial_l OR name_has_initial_r) AND name_abbrev_l = name_abbrev_r)"
+)
+# Plausibly one name: the name levels above "Jaro-Winkler >= 0.75", or a typo or two (Jaro-Winkler
+# punishes one near the start: "Kawaca" / "Kwaca" is 0.84): one edit, two in a name of 8+ letters.
+NAME_SIMILAR = (
+    "name_key_l = name_key_r OR name_sorted_l = name_sorted_r "
+    f"OR jaro_winkler_similarity(name_key_l, name_key_r) >= 0.88 OR {NAME_WITHIN} "
+    # On the normalised name, not the key: the key folds doubled letters, so "Mman" would be "man".
+    "OR damerau_levenshtein(name_n_l, name_n_r) "
+    "<= CASE WHEN least(length(name_n_l), length(name_n_r)) >= 8 THEN 2 ELSE 1 END"
+)
+
+
 def _else(m: float) -> dict[str, Any]:
     return {"sql_condition": "ELSE", "label_for_charts": "All other comparisons", "m_probability": m}
 
@@ -203,22 +224,12 @@ def comparisons(u: dict[str, float] | None = None) -> list[Any]:
             _level("name_sorted_l = name_sorted_r", "same words, other order", 0.01),
             _level(_jw("name_key", 0.95), "Jaro-Winkler >= 0.95", 0.07),
             _level(_jw("name_key", 0.88), "Jaro-Winkler >= 0.88", 0.03),
-            _level(
-                "list_has_all(name_tokens_l, name_tokens_r) OR list_has_all(name_tokens_r, name_tokens_l) "
-                "OR ((name_has_initial_l OR name_has_initial_r) AND name_abbrev_l = name_abbrev_r)",
-                "one name within the other, or initials",
-                0.02,
-            ),
+            _level(NAME_WITHIN, "one name within the other, or initials", 0.02),
             _level(_jw("name_key", 0.75), "Jaro-Winkler >= 0.75", 0.01),
             _else(0.01),
         ],
     )
-    # Two substitutions (or a transposition) leave at least one of three NIK segments intact: that cheap
-    # test first, so the edit distance runs on few of the (mostly random) pairs.
-    segments = " OR ".join(
-        f"substr(nik_l, {a}, {n}) = substr(nik_r, {a}, {n})" for a, n in ((1, 6), (7, 5), (12, 5))
-    )
-    near = f"(({segments}) AND damerau_levenshtein(nik_l, nik_r) <= 2)"
+    near = NIK_NEAR
     nik_missing = "(nik_l IS NULL OR nik_r IS NULL)"
     swapped = (
         "(month(birth_date_l) = day(birth_date_r) AND day(birth_date_l) = month(birth_date_r) "
@@ -492,7 +503,7 @@ def find_duplicates(
     _train(linker, prepared, say, 0.05, 0.35)
     say(0.4, "Membandingkan pasangan / scoring candidate pairs")
     predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-    pairs = _pairs_frame(predictions.as_pyarrow_table(), threshold)
+    pairs = _pairs_frame(_vetoed(pl.from_arrow(predictions.as_pyarrow_table()), prepared), threshold)
     predictions.drop_table_from_database_and_remove_from_cache()
     if exclude_pairs is not None and exclude_pairs.height:
         ex = exclude_pairs.select(
@@ -508,9 +519,56 @@ def find_duplicates(
     )
 
 
+# Vetoes: pairs that are never the same person, whatever the other evidence adds up to. Fellegi–Sunter
+# adds the weights of a shared KK, village and phone as if independent, and a household shares all
+# three: in a regency of a million, twins or a father and his namesake son on one phone would score 1.0.
+# (SQL over the pair's two records, as in the comparisons; evaluated on the pairs above the threshold only.)
+VETOES = (
+    # The names clearly differ (none of the name comparison's similar levels holds) and the NIK is not
+    # the same: siblings, twins, a parent and child.
+    f"name_key_l IS NOT NULL AND name_key_r IS NOT NULL AND NOT ({NAME_SIMILAR}) "
+    "AND NOT coalesce(nik_l = nik_r, false)",
+    # Both NIKs present, more than two digits apart, and other birth dates: a namesake relative.
+    f"nik_l IS NOT NULL AND nik_r IS NOT NULL AND NOT {NIK_NEAR} AND dob_l <> dob_r",
+)
+VETO_COLUMNS = [
+    "name_n",
+    "name_key",
+    "name_sorted",
+    "name_tokens",
+    "name_has_initial",
+    "name_abbrev",
+    "nik",
+    "dob",
+]
+
+
+def _vetoed(raw: Any, prepared: pl.DataFrame) -> pl.DataFrame:
+    """Scored pairs (``id_l``, ``id_r`` of ``prepared``) without those a veto (VETOES) rules out."""
+    import duckdb
+
+    assert isinstance(raw, pl.DataFrame)
+    if raw.height == 0:
+        return raw
+    side = prepared.select("id", *VETO_COLUMNS)
+    both = raw.join(side.rename(lambda c: f"{c}_l"), on="id_l", how="left").join(
+        side.rename(lambda c: f"{c}_r"), on="id_r", how="left"
+    )
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET threads = {DUCKDB_THREADS}")
+        con.register("pairs", both.to_arrow())
+        keep = " AND ".join(f"NOT coalesce({v}, false)" for v in VETOES)
+        kept = pl.from_arrow(con.sql(f"SELECT id_l, id_r FROM pairs WHERE {keep}").to_arrow_table())
+    finally:
+        con.close()
+    assert isinstance(kept, pl.DataFrame)
+    return raw.join(kept.unique(), on=["id_l", "id_r"], how="semi")
+
+
 def _pairs_frame(table: Any, threshold: float) -> pl.DataFrame:
     """Splink's predictions → id_l < id_r, probability; sorted, at or above the threshold."""
-    raw = pl.from_arrow(table)
+    raw = table if isinstance(table, pl.DataFrame) else pl.from_arrow(table)
     assert isinstance(raw, pl.DataFrame)
     if raw.height == 0:
         return pl.DataFrame(schema=PAIRS_SCHEMA)
@@ -579,8 +637,7 @@ def link_records(
     predictions = linker.inference.predict_between(
         reg_sdf, out_sdf, threshold_match_probability=floor, warning_mode="never"
     )
-    raw = pl.from_arrow(predictions.as_pyarrow_table())
-    assert isinstance(raw, pl.DataFrame)
+    raw = _vetoed(pl.from_arrow(predictions.as_pyarrow_table()), pl.concat([reg, out]))
     if raw.height == 0:
         empty.seconds = time.perf_counter() - started
         say(1.0, "Selesai / done")
