@@ -37,7 +37,7 @@ def test_an_officer_sees_rule_errors_and_the_live_count_of_eligible_persons(
     page.click("#source-edit")
     status = page.locator("#rule-status")
     page.wait_for_function("document.getElementById('rule-status').className === 'ok'")
-    assert "2 of 3" in status.inner_text()
+    assert "2 dari 3" in status.inner_text()
 
     page.fill("#rule-input", 'age >= 18 and sex == "X"')
     page.wait_for_function("document.getElementById('rule-status').className === 'error'")
@@ -47,7 +47,7 @@ def test_an_officer_sees_rule_errors_and_the_live_count_of_eligible_persons(
 
     page.fill("#rule-input", 'age >= 18 and sex == "P"')
     page.wait_for_function("document.getElementById('rule-status').className === 'ok'")
-    assert "1 of 3" in status.inner_text() and not pointer.is_visible()
+    assert "1 dari 3" in status.inner_text() and not pointer.is_visible()
     page.click("#source-save")
     page.wait_for_selector("#source-rule")
     assert FundingSource.objects.get(slug="dbhcht").rule == 'age >= 18 and sex == "P"'
