@@ -1416,3 +1416,42 @@ def person_in_scope(programme: Programme, user: Any, nik: str) -> Person | None:
     if not scope.can_read_personal_data or "\x00" in nik or len(nik) > 32:
         return None
     return scope.persons(programme_persons(programme)).filter(nik=nik).first()
+
+
+def what_if_from_form(sources: list[FundingSource], data: Any) -> dict[str, Any]:
+    """The source changes a what-if form posted (fields ``SLUG__budget`` …; only values that differ)."""
+    from jaring.programmes.models import month_label
+
+    out: dict[str, Any] = {}
+    for s in sources:
+        mine: dict[str, Any] = {}
+        current = {
+            "quota": s.quota_persons,
+            "budget": s.budget_rupiah,
+            "max_months_per_person": s.max_months_per_person,
+            "first_month": month_label(s.first_month),
+            "last_month": month_label(s.last_month),
+            "rule": s.rule,
+        }
+        for key, now in current.items():
+            name = f"{s.slug}__{key}"
+            if name not in data:
+                continue
+            raw = str(data.get(name, "")).strip()
+            if key in ("quota", "budget", "max_months_per_person"):
+                value: Any = None
+                if raw:
+                    digits = raw.replace(".", "").replace(",", "").replace("_", "").replace(" ", "")
+                    if not digits.isdigit():
+                        raise WhatIfError(
+                            f"'{s.slug}': {key} harus berupa bilangan bulat",
+                            f"'{s.slug}': {key} must be a whole number",
+                        )
+                    value = int(digits)
+            else:
+                value = raw
+            if value != now:
+                mine[key] = value
+        if mine:
+            out[s.slug] = mine
+    return out

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -208,3 +209,211 @@ def premium_rates(request: HttpRequest) -> HttpResponse:
             "occupations": OccupationCategory.objects.order_by("slug"),
         },
     )
+
+
+# --- plans ------------------------------------------------------------------------------------------
+
+
+def _month_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per month: (persons, cost) of every source and the month's totals, for the plan table."""
+    rows = []
+    for m in summary.get("months", []):
+        cells = [s["months"].get(m, {"persons": 0, "cost": 0}) for s in summary.get("sources", [])]
+        rows.append(
+            {
+                "month": m,
+                "cells": cells,
+                "persons": sum(c["persons"] for c in cells),
+                "cost": sum(c["cost"] for c in cells),
+            }
+        )
+    return rows
+
+
+def _chosen_plan(request: HttpRequest, programme: Programme) -> Any:
+    raw = request.GET.get("plan", "")
+    if raw:
+        if not raw.isdigit() or len(raw) > 12:
+            raise Http404(_("Plan not found"))
+        plan = programme.plans.filter(pk=int(raw)).first()
+        if plan is None:
+            raise Http404(_("Plan not found"))
+        return plan
+    return services.current_plan(programme)
+
+
+@login_required
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's plan: per month and source persons and cost, capacity left, uncovered by reason,
+    per village; the version history; compute, approve, what-if and export for those who may."""
+    programme = _programme(request, slug)
+    scope = scope_for(request.user)
+    plan = _chosen_plan(request, programme)
+    context: dict[str, Any] = {
+        "programme": programme,
+        "plan": plan,
+        "may_edit": _may_edit(request, programme),
+        "sees_persons": scope.can_read_personal_data,
+        "history": programme.plans.select_related("created_by", "approved_by").order_by("-created_at", "-id")[
+            :30
+        ],
+    }
+    if plan is not None:
+        view = services.view_of(plan)
+        context |= {
+            "summary": plan.summary,
+            "month_rows": _month_rows(plan.summary),
+            "villages": services.village_table(view, request.user),
+            "reason_text": {
+                code: texts[0] if (get_language() or "id").startswith("id") else texts[1]
+                for code, texts in services.REASON_TEXT.items()
+            },
+        }
+    return render(request, "programmes/plan_detail.html", context)
+
+
+@login_required
+def plan_compute(request: HttpRequest, slug: str) -> HttpResponse:
+    """Compute the plan now (a draft); POST only."""
+    programme = _programme(request, slug)
+    if request.method != "POST":
+        return redirect("programmes:plan", slug=slug)
+    try:
+        plan = services.compute_and_store(programme, actor=request.user, via="web")
+    except (ValueError, services.rules.RuleError) as exc:
+        messages.error(request, str(exc))
+        return redirect("programmes:plan", slug=slug)
+    messages.success(
+        request,
+        _("Plan computed in %(s)s s (a draft: approve it to make it a version).") % {"s": plan.seconds},
+    )
+    return redirect(f"{reverse('programmes:plan', args=[slug])}?plan={plan.pk}")
+
+
+@login_required
+def plan_approve(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """Approve a draft: the programme's next version, locked; POST only."""
+    programme = _programme(request, slug)
+    if request.method != "POST":
+        return redirect("programmes:plan", slug=slug)
+    services.check_can_edit(request.user, programme)
+    plan = programme.plans.filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404(_("Plan not found"))
+    try:
+        plan = services.approve_plan(plan, actor=request.user, via="web")
+    except (services.PlanLocked, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+        return redirect("programmes:plan", slug=slug)
+    messages.success(request, _("Plan approved as version %(v)s.") % {"v": plan.version})
+    return redirect("programmes:plan", slug=slug)
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def plan_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The plan as XLSX: per person with a column per month, or per person-month (not for sponsors)."""
+    programme = _programme(request, slug)
+    if not scope_for(request.user).can_read_personal_data:
+        raise PermissionDenied(_("Your role does not see persons."))
+    plan = _chosen_plan(request, programme)
+    if plan is None:
+        raise Http404(_("Plan not found"))
+    layout = "person_months" if request.GET.get("layout") == "person_months" else "months"
+    frame = services.export_rows(services.view_of(plan), request.user, layout=layout)
+    return _xlsx_response(services.to_xlsx(frame, "plan"), f"{programme.slug}-plan-{plan.pk}-{layout}.xlsx")
+
+
+@login_required
+def plan_reasons_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every uncovered person-month with its reason, as XLSX (not for sponsors)."""
+    programme = _programme(request, slug)
+    if not scope_for(request.user).can_read_personal_data:
+        raise PermissionDenied(_("Your role does not see persons."))
+    plan = _chosen_plan(request, programme)
+    if plan is None:
+        raise Http404(_("Plan not found"))
+    frame = services.reasons_rows(services.view_of(plan), request.user, language=get_language() or "id")
+    return _xlsx_response(services.to_xlsx(frame, "reasons"), f"{programme.slug}-reasons-{plan.pk}.xlsx")
+
+
+@login_required
+def person_coverage(request: HttpRequest, slug: str) -> HttpResponse:
+    """A person's coverage timeline in the plan, by NIK, with the reason for every uncovered month."""
+    programme = _programme(request, slug)
+    if not scope_for(request.user).can_read_personal_data:
+        raise PermissionDenied(_("Your role does not see persons."))
+    plan = _chosen_plan(request, programme)
+    nik = request.GET.get("nik", "").strip()[:32]
+    person = services.person_in_scope(programme, request.user, nik) if nik else None
+    months = services.person_coverage(services.view_of(plan), person) if (plan and person) else None
+    lang_id = (get_language() or "id").startswith("id")
+    return render(
+        request,
+        "programmes/person_coverage.html",
+        {
+            "programme": programme,
+            "plan": plan,
+            "nik": nik,
+            "person": person,
+            "months": months,
+            "lang_id": lang_id,
+            "not_found": bool(nik) and months is None,
+        },
+    )
+
+
+@login_required
+def what_if_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """The what-if form: change a source's quota, budget, months or rule, then compare."""
+    programme = _programme(request, slug)
+    if not _may_edit(request, programme):
+        raise PermissionDenied(_("Your role cannot edit programmes."))
+    sources = list(programme.sources.all())
+    error = None
+    if request.method == "POST":
+        overrides = services.what_if_from_form(sources, request.POST)
+        try:
+            what_if = services.run_what_if(
+                programme, overrides, actor=request.user, via="web", label=request.POST.get("label", "")[:200]
+            )
+        except services.WhatIfError as exc:
+            error = exc.message_id if (get_language() or "id").startswith("id") else exc.message_en
+        else:
+            return redirect("programmes:what_if", slug=slug, plan_id=what_if.pk)
+    return render(
+        request,
+        "programmes/what_if_form.html",
+        {"programme": programme, "sources": sources, "error": error, "posted": request.POST},
+    )
+
+
+@login_required
+def what_if_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    """A what-if side by side with the plan it was compared with, and who gains or loses coverage."""
+    from jaring.programmes.models import PlanKind
+
+    programme = _programme(request, slug)
+    what_if = programme.plans.filter(pk=plan_id, kind=PlanKind.WHAT_IF).first()
+    if what_if is None:
+        raise Http404(_("Plan not found"))
+    wv = services.view_of(what_if)
+    base = what_if.base
+    which = request.GET.get("which", "losses")
+    which = which if which in ("all", "gains", "losses") else "losses"
+    page_raw = request.GET.get("page", "1")
+    page = int(page_raw) if page_raw.isdigit() and len(page_raw) < 7 else 1
+    context: dict[str, Any] = {"programme": programme, "what_if": what_if, "base": base, "which": which}
+    if base is not None:
+        cmp = services.compare_plans(services.view_of(base), wv)
+        context["cmp"] = cmp
+        context["listing"] = services.changes_page(cmp.pop("changes"), request.user, which=which, page=page)
+    context["sees_persons"] = scope_for(request.user).can_read_personal_data
+    return render(request, "programmes/what_if_detail.html", context)

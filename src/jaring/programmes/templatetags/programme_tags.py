@@ -23,3 +23,21 @@ def sees_programmes(user: Any) -> bool:
 def month(value: Any) -> str:
     """A stored month as YYYY-MM."""
     return month_label(value)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template (None when missing)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def sub(value: Any, other: Any) -> Any:
+    """``value - other`` for numbers (empty when either is not a number)."""
+    try:
+        return int(value) - int(other)
+    except (TypeError, ValueError):
+        return ""
