@@ -806,6 +806,8 @@ def _copy_problem(copy_: FundingSource, language: str) -> str | None:
 def _what_if_value(slug: str, key: str, name: str, value: Any) -> Any:
     """One what-if value converted to the field's type (months from 'YYYY-MM')."""
     bad = WhatIfError(f"nilai '{key}' untuk '{slug}' tidak valid", f"bad value of '{key}' for '{slug}'")
+    if isinstance(value, str) and ("\x00" in value or len(value) > 5000):
+        raise bad  # PostgreSQL refuses NUL in text and JSON; a rule is never that long
     if name in ("first_month", "last_month"):
         if not isinstance(value, str):
             raise bad

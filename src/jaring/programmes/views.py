@@ -382,7 +382,11 @@ def what_if_new(request: HttpRequest, slug: str) -> HttpResponse:
         overrides = services.what_if_from_form(sources, request.POST)
         try:
             what_if = services.run_what_if(
-                programme, overrides, actor=request.user, via="web", label=request.POST.get("label", "")[:200]
+                programme,
+                overrides,
+                actor=request.user,
+                via="web",
+                label=request.POST.get("label", "").replace("\x00", "")[:200],
             )
         except services.WhatIfError as exc:
             error = exc.message_id if (get_language() or "id").startswith("id") else exc.message_en
