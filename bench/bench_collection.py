@@ -14,12 +14,12 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from jaring.testing.bench import run_child
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -146,29 +146,10 @@ def run_one(n: int, requests: int) -> dict[str, Any]:
 
 
 def _child(db: str, n: int, requests: int) -> dict[str, Any]:
-    env = dict(os.environ)
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="jaring-bench-collection-") as tmp:
-        env["JARING_VAR_DIR"] = tmp
-        if db == "postgresql":
-            from jaring.testing.pgcluster import TEST_OPTIONS, start_cluster
-
-            cluster = start_cluster(TEST_OPTIONS)
-            env["JARING_DATABASE_URL"] = cluster.url()
-        else:
-            env["JARING_DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        try:
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", "--persons", str(n), "--requests", str(requests)],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-        finally:
-            if cluster is not None:
-                cluster.stop()
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """Run one database's benchmark in a fresh process (settings are read once per process)."""
+    return run_child(
+        __file__, db, ["--persons", str(n), "--requests", str(requests)], prefix="jaring-bench-collection-"
+    )
 
 
 def main() -> int:

@@ -15,12 +15,11 @@ import datetime as dt
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
+
+from jaring.testing.bench import run_child
 
 GOALS_MS = {"nik": 10.0, "name": 100.0}
 
@@ -263,29 +262,13 @@ def _prewarm() -> None:
 
 def _child(db: str, n: int, requests: int) -> dict[str, Any]:
     """Run one database's benchmark in a fresh process (settings are read once per process)."""
-    env = dict(os.environ)
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="jaring-bench-lookup-") as tmp:
-        env["JARING_VAR_DIR"] = tmp
-        if db == "postgresql":
-            from jaring.testing.pgcluster import TEST_OPTIONS, start_cluster
-
-            cluster = start_cluster(TEST_OPTIONS + " -c shared_buffers=768MB")
-            env["JARING_DATABASE_URL"] = cluster.url()
-        else:
-            env["JARING_DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        try:
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", "--persons", str(n), "--requests", str(requests)],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-        finally:
-            if cluster is not None:
-                cluster.stop()
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(
+        __file__,
+        db,
+        ["--persons", str(n), "--requests", str(requests)],
+        prefix="jaring-bench-lookup-",
+        pg_options="-c shared_buffers=768MB",
+    )
 
 
 def main() -> int:
