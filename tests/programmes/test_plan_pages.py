@@ -136,3 +136,34 @@ def test_a_village_operator_sees_no_plan(sc: Scenario, leran_client: Client, pro
     services.compute_and_store(sc.programme, actor=programme_officer, via="web")
     assert leran_client.get(f"/programmes/{sc.programme.slug}/plan/").status_code == 403
     assert leran_client.get(f"{API}/{sc.programme.slug}/plan").status_code == 404
+
+
+def test_a_big_registry_is_planned_as_a_background_job_with_its_progress(
+    sc: Scenario, officer_client: Client, settings: Any
+) -> None:
+    from jaring.programmes.models import PlanJob
+
+    settings.JARING_PLAN_BACKGROUND_FROM = 1  # every registry counts as big
+    base = f"/programmes/{sc.programme.slug}"
+    response = officer_client.post(f"{base}/plan/compute/")
+    job = PlanJob.objects.get()
+    assert response["Location"] == f"{base}/plan/jobs/{job.pk}/"
+    # The test settings run tasks at once: the job is done and its page leads to the plan.
+    assert (job.status, job.progress, job.plan.kind) == ("done", 1.0, "draft")
+    assert job.message_en.startswith("done in ") and job.message_id.startswith("selesai dalam ")
+    assert officer_client.get(response["Location"])["Location"].endswith(f"?plan={job.plan_id}")
+
+    response = officer_client.post(f"{base}/what-if/", {"apbd__budget": "0"})
+    what_if_job = PlanJob.objects.exclude(pk=job.pk).get()
+    assert what_if_job.kind == "what_if" and what_if_job.plan.base == job.plan
+    assert officer_client.get(response["Location"])["Location"] == f"{base}/what-if/{what_if_job.plan_id}/"
+
+
+def test_a_failed_background_job_says_why_in_both_languages(sc: Scenario, programme_officer: Any) -> None:
+    from jaring.programmes.models import PlanJob
+
+    job = PlanJob.objects.create(programme=sc.programme, kind="what_if", overrides={"nope": {}})
+    services.run_plan_job(job)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.plan is None
+    assert "no source 'nope'" in job.message_en and "sumber 'nope' tidak ada" in job.message_id

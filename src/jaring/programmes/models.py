@@ -453,6 +453,46 @@ class Plan(models.Model):
         return f"{self.programme.slug} {self.get_kind_display()} #{self.pk}"
 
 
+class PlanJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Computing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class PlanJob(models.Model):
+    """A plan (or what-if) computed in the background for a big registry: its progress and its result.
+
+    Messages are stored in both languages because they are written outside a request."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="plan_jobs", verbose_name=_("programme")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=PlanKind.choices, default=PlanKind.DRAFT)
+    overrides = models.JSONField(_("what-if changes"), default=dict, blank=True)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanJobStatus.choices, default=PlanJobStatus.QUEUED
+    )
+    progress = models.FloatField(_("progress"), default=0.0)
+    message_id = models.CharField(max_length=500, blank=True)
+    message_en = models.CharField(max_length=500, blank=True)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("plan job")
+        verbose_name_plural = _("plan jobs")
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} {self.kind} job #{self.pk} ({self.status})"
+
+
 # --- change log -------------------------------------------------------------------------------------
 
 

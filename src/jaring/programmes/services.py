@@ -1457,3 +1457,100 @@ def what_if_from_form(sources: list[FundingSource], data: Any) -> dict[str, Any]
         if mine:
             out[s.slug] = mine
     return out
+
+
+# --- plans in the background ------------------------------------------------------------------------
+
+# From this many approved persons the pages compute plans as a background job (django-tasks) and show its
+# progress; below it the request computes them at once (the 10,000-person demo takes well under a second).
+PLAN_BACKGROUND_FROM = 50_000
+
+
+def plan_in_background(programme: Programme) -> bool:
+    """Whether a plan of this programme is computed as a background job (a big registry)."""
+    from django.conf import settings
+
+    limit = int(getattr(settings, "JARING_PLAN_BACKGROUND_FROM", PLAN_BACKGROUND_FROM))
+    return programme_persons(programme).count() >= limit
+
+
+def start_plan_job(
+    programme: Programme, *, actor: Any, overrides: dict[str, Any] | None = None, label: str = ""
+) -> Any:
+    """Queue a plan (or, with ``overrides``, a what-if) computation; return the job (refreshed).
+
+    A what-if's changes are checked first, so a bad one is refused at once (WhatIfError)."""
+    from jaring.programmes.models import PlanJob, PlanKind
+    from jaring.programmes.tasks import compute_plan_task
+
+    check_can_edit(actor, programme)
+    if overrides:
+        source_copies(programme, overrides)
+    job = PlanJob.objects.create(
+        programme=programme,
+        kind=PlanKind.WHAT_IF if overrides else PlanKind.DRAFT,
+        overrides=overrides or {},
+        label=label,
+        message_id="menunggu giliran",
+        message_en="queued",
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    compute_plan_task.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _job_progress(job: Any, progress: float, message_id: str, message_en: str, **fields: Any) -> None:
+    job.progress, job.message_id, job.message_en = progress, message_id, message_en
+    for key, value in fields.items():
+        setattr(job, key, value)
+    job.save()
+
+
+def run_plan_job(job: Any) -> Any:
+    """Run a queued plan job: read the registry, plan, store; failures are recorded on the job."""
+    from jaring.programmes.models import PlanJobStatus, PlanKind
+
+    programme = job.programme
+    _job_progress(job, 0.05, "membaca data orang dan sumber", "reading persons and sources", status="running")
+    try:
+        frame = person_frame(programme_persons(programme), programme.first_month)
+        _job_progress(
+            job, 0.3, f"menyusun rencana untuk {frame.height:,} orang", f"planning {frame.height:,} persons"
+        )
+        overrides = job.overrides or None
+        view = compute_plan(programme, overrides, frame=frame)
+        _job_progress(job, 0.9, "menyimpan rencana", "storing the plan")
+        if job.kind == PlanKind.WHAT_IF:
+            plan = save_plan_view(
+                view,
+                actor=job.created_by,
+                via="web",
+                kind="what_if",
+                base=current_plan(programme),
+                overrides={"sources": overrides or {}},
+                label=job.label,
+            )
+        else:
+            plan = save_plan_view(view, actor=job.created_by, via="web", label=job.label)
+    except Exception as exc:  # recorded for the user; the job page shows it
+        text = str(exc)[:400]
+        _job_progress(
+            job,
+            job.progress,
+            f"gagal: {text}",
+            f"failed: {text}",
+            status=PlanJobStatus.FAILED,
+            finished_at=timezone.now(),
+        )
+        return job
+    _job_progress(
+        job,
+        1.0,
+        f"selesai dalam {view.seconds} dtk",
+        f"done in {view.seconds} s",
+        status=PlanJobStatus.DONE,
+        plan=plan,
+        finished_at=timezone.now(),
+    )
+    return job

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:slug>/sources/<slug:source_slug>/edit/", views.source_edit, name="source_edit"),
     path("<slug:slug>/plan/", views.plan_detail, name="plan"),
     path("<slug:slug>/plan/compute/", views.plan_compute, name="plan_compute"),
+    path("<slug:slug>/plan/jobs/<int:job_id>/", views.plan_job, name="plan_job"),
     path("<slug:slug>/plan/<int:plan_id>/approve/", views.plan_approve, name="plan_approve"),
     path("<slug:slug>/plan/export.xlsx", views.plan_export, name="plan_export"),
     path("<slug:slug>/plan/reasons.xlsx", views.plan_reasons_export, name="plan_reasons"),

@@ -278,6 +278,9 @@ def plan_compute(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
     if request.method != "POST":
         return redirect("programmes:plan", slug=slug)
+    if services.plan_in_background(programme):
+        job = services.start_plan_job(programme, actor=request.user)
+        return redirect("programmes:plan_job", slug=slug, job_id=job.pk)
     try:
         plan = services.compute_and_store(programme, actor=request.user, via="web")
     except (ValueError, services.rules.RuleError) as exc:
@@ -379,8 +382,16 @@ def what_if_new(request: HttpRequest, slug: str) -> HttpResponse:
     sources = list(programme.sources.all())
     error = None
     if request.method == "POST":
-        overrides = services.what_if_from_form(sources, request.POST)
         try:
+            overrides = services.what_if_from_form(sources, request.POST)
+            if services.plan_in_background(programme):
+                job = services.start_plan_job(
+                    programme,
+                    actor=request.user,
+                    overrides=overrides,
+                    label=request.POST.get("label", "").replace("\x00", "")[:200],
+                )
+                return redirect("programmes:plan_job", slug=slug, job_id=job.pk)
             what_if = services.run_what_if(
                 programme,
                 overrides,
@@ -421,3 +432,29 @@ def what_if_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpRespons
         context["listing"] = services.changes_page(cmp.pop("changes"), request.user, which=which, page=page)
     context["sees_persons"] = scope_for(request.user).can_read_personal_data
     return render(request, "programmes/what_if_detail.html", context)
+
+
+@login_required
+def plan_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """A background plan computation: its progress (the page refreshes itself), then its plan."""
+    from jaring.programmes.models import PlanJob, PlanJobStatus, PlanKind
+
+    programme = _programme(request, slug)
+    job = PlanJob.objects.filter(pk=job_id, programme=programme).first()
+    if job is None:
+        raise Http404(_("Plan not found"))
+    if job.status == PlanJobStatus.DONE and job.plan_id:
+        if job.kind == PlanKind.WHAT_IF:
+            return redirect("programmes:what_if", slug=slug, plan_id=job.plan_id)
+        return redirect(f"{reverse('programmes:plan', args=[slug])}?plan={job.plan_id}")
+    lang_id = (get_language() or "id").startswith("id")
+    return render(
+        request,
+        "programmes/plan_job.html",
+        {
+            "programme": programme,
+            "job": job,
+            "message": job.message_id if lang_id else job.message_en,
+            "running": job.status in (PlanJobStatus.QUEUED, PlanJobStatus.RUNNING),
+        },
+    )
