@@ -175,3 +175,47 @@ def test_a_list_row_agreeing_only_on_the_kk_is_not_linked(
     )
     out = link_records(records, outside, threshold=0.9)
     assert out.rows["status"].to_list() == ["unmatched"]
+
+
+def test_a_list_row_holding_one_namesakes_nik_is_linked_to_that_one(
+    unique_nik_registry: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    records, _truth = unique_nik_registry
+    # Two men named Kariman born on 23 July 1989 in two districts: their NIKs differ in two digits.
+    namesakes = pl.DataFrame(
+        [
+            {
+                **FAMILY[0],
+                "id": 900_101,
+                "nik": "3525052307890001",
+                "full_name": "Kariman",
+                "phone": None,
+                "birth_date": dt.date(1989, 7, 23),
+                "kk": "3525052212090001",
+                "village_code": "35.25.05.2001",
+            },
+            {
+                **FAMILY[0],
+                "id": 900_102,
+                "nik": "3525182307890001",
+                "full_name": "Kariman",
+                "phone": None,
+                "birth_date": dt.date(1989, 7, 23),
+                "kk": "3525180601130001",
+                "village_code": "35.25.18.2013",
+            },
+        ],
+        schema=RECORD_SCHEMA,
+    )
+    outside = pl.DataFrame(
+        {
+            "row": [2, 3],
+            "nik": ["3525182307890001", "3525102307890001"],  # the second's NIK is neither's
+            "full_name": ["KARIMAN", "Kariman"],
+            "birth_date": [dt.date(1989, 7, 23)] * 2,
+        }
+    )
+    out = link_records(pl.concat([records, namesakes]), outside, threshold=0.9)
+    rows = {r["row"]: r for r in out.rows.to_dicts()}
+    assert rows[2]["status"] == "matched" and rows[2]["person_id"] == 900_102
+    assert rows[3]["status"] == "ambiguous" and rows[3]["person_id"] is None

@@ -417,7 +417,7 @@ def _train(linker: Any, prepared: pl.DataFrame, say: Progress, start: float, spa
                     if not level.is_null_level and level.m_probability is not None:
                         trained[(comparison.output_column_name, j)] = level.m_probability
     _set_m(linker, initial, trained)
-    _floor_m(linker)
+    _floor_m(linker, initial)
     # No pair found by the deterministic rules (a small, clean registry) estimates lambda as 0, which
     # Splink cannot turn into a weight: at least one match among all pairs, at most an even chance.
     total = max(records * (records - 1) / 2, 1.0)
@@ -436,13 +436,18 @@ def _set_m(linker: Any, initial: Any, trained: dict[tuple[str, int], float]) -> 
             )
 
 
-def _floor_m(linker: Any, floor: float = M_FLOOR) -> None:
+def _floor_m(linker: Any, initial: Any, floor: float = M_FLOOR) -> None:
     """No level is impossible among matches: EM on clean data can drive an m to ~0 (e.g. "other KK" when
-    every duplicate in training shared its KK), which would veto real duplicates that differ there."""
+    every duplicate in training shared its KK), which would veto real duplicates that differ there. A
+    level whose start value is set below the floor on purpose ("other NIK, same birth date") keeps it."""
     for comparison in linker._settings_obj.comparisons:
-        for level in comparison.comparison_levels:
-            if not level.is_null_level and (level.m_probability or 0.0) < floor:
-                level.m_probability = floor
+        start = initial.get_comparison_by_output_column_name(comparison.output_column_name)
+        for j, level in enumerate(comparison.comparison_levels):
+            if level.is_null_level:
+                continue
+            least = min(floor, start.comparison_levels[j].m_probability or floor)
+            if (level.m_probability or 0.0) < least:
+                level.m_probability = least
 
 
 # --- duplicates ------------------------------------------------------------------------------------------
@@ -648,26 +653,37 @@ def link_records(
         (pl.max_horizontal("id_l", "id_r").cast(pl.Int64) - offset).alias("row"),
         pl.col("match_probability").cast(pl.Float64).alias("probability"),
     ).filter(pl.col("probability") >= floor)
+    # The list's NIK is the national identity number: a candidate holding exactly that NIK is the one,
+    # however close another scores (a namesake born the same day, NIK two digits off).
+    scored = (
+        scored.join(
+            reg.select(pl.col("id").alias("person_id"), pl.col("nik").alias("nik_reg")), on="person_id"
+        )
+        .join(out.select((pl.col("id") - offset).alias("row"), pl.col("nik").alias("nik_out")), on="row")
+        .with_columns(
+            (
+                (pl.col("nik_reg") == pl.col("nik_out")).fill_null(False)
+                & (pl.col("probability") >= threshold)
+            ).alias("same_nik")
+        )
+    )
     best = (
-        scored.sort(["row", "probability", "person_id"], descending=[False, True, False])
+        scored.sort(["row", "same_nik", "probability", "person_id"], descending=[False, True, True, False])
         .group_by("row", maintain_order=True)
         .agg(
             pl.col("person_id").first().alias("best_id"),
             pl.col("probability").first().alias("best"),
-            pl.col("probability").alias("all"),
-        )
-        .with_columns(
-            # Candidates: registry records within the margin of the best one.
-            pl.col("all")
-            .list.eval((pl.element() >= pl.element().first() - ambiguity_margin).cast(pl.Int64))
-            .list.sum()
-            .alias("near"),
+            pl.col("same_nik").sum().alias("nik_hits"),
+            # Candidates: registry records within the margin of the best-scored one.
+            (pl.col("probability") >= pl.col("probability").max() - ambiguity_margin).sum().alias("near"),
         )
     )
     result = (
         rows.join(best, on="row", how="left")
         .with_columns(
-            pl.when(pl.col("best").is_null() | (pl.col("best") < threshold))
+            pl.when(pl.col("nik_hits") == 1)
+            .then(pl.lit("matched"))
+            .when(pl.col("best").is_null() | (pl.col("best") < threshold))
             .then(pl.lit("unmatched"))
             .when(pl.col("near") > 1)
             .then(pl.lit("ambiguous"))
