@@ -167,3 +167,13 @@ def test_a_failed_background_job_says_why_in_both_languages(sc: Scenario, progra
     job.refresh_from_db()
     assert job.status == "failed" and job.plan is None
     assert "no source 'nope'" in job.message_en and "sumber 'nope' tidak ada" in job.message_id
+
+
+def test_a_persons_page_can_link_to_their_timeline_by_nik(
+    sc: Scenario, officer_client: Client, programme_officer: Any, sponsor_client: Client
+) -> None:
+    assert "person-programmes" in officer_client.get(f"/programmes/persons/{sc.ojek.nik}/").content.decode()
+    services.compute_and_store(sc.programme, actor=programme_officer, via="web")
+    response = officer_client.get(f"/programmes/persons/{sc.ojek.nik}/")
+    assert response["Location"] == f"/programmes/{sc.programme.slug}/coverage/?nik={sc.ojek.nik}"
+    assert sponsor_client.get(f"/programmes/persons/{sc.ojek.nik}/").status_code == 403

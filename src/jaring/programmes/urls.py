@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.programme_list, name="list"),
     path("new/", views.programme_new, name="new"),
     path("premiums/", views.premium_rates, name="premiums"),
+    path("persons/<str:nik>/", views.person_programmes, name="person_programmes"),
     path("<slug:slug>/", views.programme_detail, name="detail"),
     path("<slug:slug>/edit/", views.programme_edit, name="edit"),
     path("<slug:slug>/sources/new/", views.source_new, name="source_new"),

@@ -458,3 +458,20 @@ def plan_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
             "running": job.status in (PlanJobStatus.QUEUED, PlanJobStatus.RUNNING),
         },
     )
+
+
+@login_required
+def person_programmes(request: HttpRequest, nik: str) -> HttpResponse:
+    """From a person's page: the programmes whose plan includes this NIK, each linked to the timeline
+    (straight to it when there is one)."""
+    _readable(request)
+    if not scope_for(request.user).can_read_personal_data:
+        raise PermissionDenied(_("Your role does not see persons."))
+    found = [
+        p
+        for p in services.programmes_for(request.user).order_by("-first_month", "slug")
+        if services.person_in_scope(p, request.user, nik) is not None and services.current_plan(p) is not None
+    ]
+    if len(found) == 1:
+        return redirect(f"{reverse('programmes:coverage', args=[found[0].slug])}?nik={nik}")
+    return render(request, "programmes/person_programmes.html", {"nik": nik, "programmes": found})
