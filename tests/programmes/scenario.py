@@ -26,6 +26,22 @@ class Scenario:
 
 def make_scenario(world: Any, apbd_budget: int = 1_000_000) -> Scenario:
     """The programme and its approved persons (all registered at Rp1,000,000: Rp16,800 a month)."""
+    # Seeded by migrations, but a transactional (browser) test before this one may have flushed them.
+    from jaring.programmes import services
+    from jaring.registry.occupations import OCCUPATIONS
+
+    for slug, name, name_en, kbji, is_local, aliases in OCCUPATIONS:
+        OccupationCategory.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "kbji_major": kbji,
+                "is_local": is_local,
+                "aliases": aliases,
+            },
+        )
+    services.seed_premium_data()
     occ = {o.slug: o for o in OccupationCategory.objects.all()}
     leran = Batch.objects.create(
         village=world.leran, filename="l.csv", content_hash="l" * 64, review_status=ReviewStatus.APPROVED
