@@ -132,10 +132,13 @@ def test_the_api_computes_approves_compares_and_explains(sc: Scenario, officer_c
     assert sheet.max_row == 1 + 12  # 6 + 2 + 4 uncovered person-months
 
 
-def test_a_village_operator_sees_no_plan(sc: Scenario, leran_client: Client, programme_officer: Any) -> None:
+def test_a_village_operator_gets_no_plan_through_the_api_nor_other_pages(
+    sc: Scenario, leran_client: Client, programme_officer: Any
+) -> None:
     services.compute_and_store(sc.programme, actor=programme_officer, via="web")
-    assert leran_client.get(f"/programmes/{sc.programme.slug}/plan/").status_code == 403
     assert leran_client.get(f"{API}/{sc.programme.slug}/plan").status_code == 404
+    assert leran_client.get(f"/programmes/{sc.programme.slug}/coverage/?nik={sc.ojek.nik}").status_code == 403
+    assert leran_client.get(f"/programmes/{sc.programme.slug}/what-if/").status_code == 403
 
 
 def test_a_big_registry_is_planned_as_a_background_job_with_its_progress(
@@ -177,3 +180,23 @@ def test_a_persons_page_can_link_to_their_timeline_by_nik(
     response = officer_client.get(f"/programmes/persons/{sc.ojek.nik}/")
     assert response["Location"] == f"/programmes/{sc.programme.slug}/coverage/?nik={sc.ojek.nik}"
     assert sponsor_client.get(f"/programmes/persons/{sc.ojek.nik}/").status_code == 403
+
+
+def test_a_village_operator_sees_the_plan_over_their_village_only(
+    sc: Scenario, leran_client: Client, gumeno_client: Client, programme_officer: Any
+) -> None:
+    plan = services.compute_and_store(sc.programme, actor=programme_officer, via="web")
+    page = leran_client.get(f"/programmes/{sc.programme.slug}/plan/").content.decode()
+    assert 'id="village-only"' in page and "Gumeno" not in page and "plan-history" not in page
+    assert sc.ojek.nik not in page and "export-plan" not in page
+    leran = services.scoped_summary(services.view_of(plan), leran_client_user(sc))
+    assert leran["persons"] == 5 and leran["covered_persons"] == 5  # the Gumeno pair is left out
+    assert {s["key"]: s["persons"] for s in leran["sources"]} == {"dbhcht": 2, "csr": 1, "apbd": 3}
+    gumeno = gumeno_client.get(f"/programmes/{sc.programme.slug}/plan/").content.decode()
+    assert "Leran" not in gumeno and 'id="plan-months"' in gumeno
+
+
+def leran_client_user(sc: Scenario) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="operator.leran")

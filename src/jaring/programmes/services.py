@@ -1554,3 +1554,66 @@ def run_plan_job(job: Any) -> Any:
         finished_at=timezone.now(),
     )
     return job
+
+
+# --- village operators: their village's aggregates of a plan ----------------------------------------
+
+
+def village_plan_programmes(user: Any) -> QuerySet[Programme]:
+    """Programmes of a village operator's regency (whose plan pages show their village's aggregates)."""
+    scope = scope_for(user)
+    if scope.role != Role.VILLAGE_OPERATOR or not scope.area_code or scope.area_code.count(".") < 1:
+        return Programme.objects.none()
+    regency = ".".join(scope.area_code.split(".")[:2])
+    return Programme.objects.filter(area__code=regency).select_related("area")
+
+
+def scoped_summary(view: PlanView, user: Any) -> dict[str, Any]:
+    """The plan's summary over the persons the user may count (a village operator: their village):
+    persons and cost per source and month, covered persons, uncovered persons by reason."""
+    import numpy as np
+
+    frame = person_frame(programme_persons(view.programme, user), view.programme.first_month)
+    index = {int(pid): i for i, pid in enumerate(view.person_ids)}
+    keep = [k for k, pid in enumerate(frame["id"].to_list()) if int(pid) in index]
+    frame = frame[keep] if keep else frame.clear()
+    rows = np.array([index[int(pid)] for pid in frame["id"].to_list()], dtype=np.int64)
+    copies = [_source_from_spec(view.programme, spec, view.months) for spec in view.sources]
+    inp = planner_inputs(view.programme, sources=copies, frame=frame)
+    assignment = view.assignment[rows] if len(rows) else np.zeros((0, len(view.months)), dtype=np.int8)
+    reasons = view.reasons[rows] if len(rows) else np.zeros((0, len(view.months)), dtype=np.int8)
+    sources = []
+    for s, spec in enumerate(view.sources):
+        mine = assignment == s
+        months = {}
+        for t, m in enumerate(view.months):
+            paid = mine[:, t]
+            months[m] = {
+                "persons": int(paid.sum()),
+                "cost": int(inp.cost[paid, s, t].astype(np.int64).sum()) if paid.any() else 0,
+            }
+        sources.append(
+            {
+                "key": spec["key"],
+                "name": spec["name"],
+                "kind": spec["kind"],
+                "months": months,
+                "persons": int(mine.any(axis=1).sum()),
+                "person_months": int(mine.sum()),
+                "cost": sum(v["cost"] for v in months.values()),
+                "remaining_quota": None,
+                "remaining_budget": None,
+                "priority_cutoff": None,
+            }
+        )
+    codes = _reason_codes()
+    return {
+        "months": list(view.months),
+        "sources": sources,
+        "persons": len(rows),
+        "covered_persons": int((assignment >= 0).any(axis=1).sum()),
+        "covered_person_months": int((assignment >= 0).sum()),
+        "cost": sum(s["cost"] for s in sources),
+        "uncovered_persons": {codes[c]: int((reasons == c).any(axis=1).sum()) for c in range(1, len(codes))},
+        "uncovered_person_months": {codes[c]: int((reasons == c).sum()) for c in range(1, len(codes))},
+    }

@@ -245,24 +245,33 @@ def _chosen_plan(request: HttpRequest, programme: Programme) -> Any:
 @login_required
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's plan: per month and source persons and cost, capacity left, uncovered by reason,
-    per village; the version history; compute, approve, what-if and export for those who may."""
-    programme = _programme(request, slug)
+    per village; the version history; compute, approve, what-if and export for those who may.
+    A village operator sees the plan in force over their village's persons only."""
     scope = scope_for(request.user)
-    plan = _chosen_plan(request, programme)
+    village_only = not services.can_read(scope)
+    if village_only:
+        programme = services.village_plan_programmes(request.user).filter(slug=slug).first()
+        if programme is None:
+            raise PermissionDenied(_("Your role does not see programmes."))
+        plan = services.current_plan(programme)
+    else:
+        programme = _programme(request, slug)
+        plan = _chosen_plan(request, programme)
+    history = programme.plans.select_related("created_by", "approved_by").order_by("-created_at", "-id")
     context: dict[str, Any] = {
         "programme": programme,
         "plan": plan,
+        "village_only": village_only,
         "may_edit": _may_edit(request, programme),
-        "sees_persons": scope.can_read_personal_data,
-        "history": programme.plans.select_related("created_by", "approved_by").order_by("-created_at", "-id")[
-            :30
-        ],
+        "sees_persons": scope.can_read_personal_data and not village_only,
+        "history": [] if village_only else history[:30],
     }
     if plan is not None:
         view = services.view_of(plan)
+        summary = services.scoped_summary(view, request.user) if village_only else plan.summary
         context |= {
-            "summary": plan.summary,
-            "month_rows": _month_rows(plan.summary),
+            "summary": summary,
+            "month_rows": _month_rows(summary),
             "villages": services.village_table(view, request.user),
             "reason_text": {
                 code: texts[0] if (get_language() or "id").startswith("id") else texts[1]
