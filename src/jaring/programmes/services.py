@@ -1092,7 +1092,7 @@ def _capacity_detail(
             "BUDGET": _fmt(int(spec.get("budget") or 0)),
             "MONTHS_PER_PERSON": str(spec.get("max_months_per_person")),
         }[limit]
-        ids.append(LIMIT_TEXT[limit][0].format(n=n))
+        ids.append(LIMIT_TEXT[limit][0].format(n=n.replace(",", ".")))  # 1.808 in Indonesian
         ens.append(LIMIT_TEXT[limit][1].format(n=n))
     cutoff = used.get("priority_cutoff")
     if cutoff is not None:
