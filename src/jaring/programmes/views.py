@@ -470,9 +470,10 @@ def plan_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 
 
 @login_required
-def person_programmes(request: HttpRequest, nik: str) -> HttpResponse:
-    """From a person's page: the programmes whose plan includes this NIK, each linked to the timeline
-    (straight to it when there is one)."""
+def person_programmes(request: HttpRequest) -> HttpResponse:
+    """From a person's page (``?nik=``): the programmes whose plan includes this NIK, each linked to the
+    timeline (straight to it when there is one). The NIK stays out of the path, as everywhere."""
+    nik = request.GET.get("nik", "").strip()[:32]
     _readable(request)
     if not scope_for(request.user).can_read_personal_data:
         raise PermissionDenied(_("Your role does not see persons."))
