@@ -13,6 +13,7 @@ from jaring.programmes.models import (
     JkkBracket,
     OccupationGroup,
     Plan,
+    PlanJob,
     PremiumDiscount,
     PremiumSchedule,
     Programme,
@@ -149,4 +150,19 @@ class ProgrammeChangeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PlanJob)
+class PlanJobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Background plan computations: shown, never edited."""
+
+    list_display = ["programme", "kind", "status", "progress", "created_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in PlanJob._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
