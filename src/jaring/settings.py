@@ -164,6 +164,8 @@ STATICFILES_DIRS = [p for p in [_package_static("leaflet")] if p is not None]
 # Working-age limits used as warnings by validation; the programme rules set their own.
 JARING_MIN_WORKING_AGE = int(os.environ.get("JARING_MIN_WORKING_AGE", "15"))
 JARING_MAX_WORKING_AGE = int(os.environ.get("JARING_MAX_WORKING_AGE", "65"))
+# From this many approved persons the plan pages compute a coverage plan as a background job.
+JARING_PLAN_BACKGROUND_FROM = int(os.environ.get("JARING_PLAN_BACKGROUND_FROM", "50000"))
 
 LOGGING = {
     "version": 1,

@@ -1461,17 +1461,12 @@ def what_if_from_form(sources: list[FundingSource], data: Any) -> dict[str, Any]
 
 # --- plans in the background ------------------------------------------------------------------------
 
-# From this many approved persons the pages compute plans as a background job (django-tasks) and show its
-# progress; below it the request computes them at once (the 10,000-person demo takes well under a second).
-PLAN_BACKGROUND_FROM = 50_000
-
-
 def plan_in_background(programme: Programme) -> bool:
-    """Whether a plan of this programme is computed as a background job (a big registry)."""
+    """Whether a plan of this programme is computed as a background job (JARING_PLAN_BACKGROUND_FROM)."""
+    # Below the limit the request computes the plan at once: the 10,000-person demo takes well under a second.
     from django.conf import settings
 
-    limit = int(getattr(settings, "JARING_PLAN_BACKGROUND_FROM", PLAN_BACKGROUND_FROM))
-    return programme_persons(programme).count() >= limit
+    return programme_persons(programme).count() >= settings.JARING_PLAN_BACKGROUND_FROM
 
 
 def start_plan_job(
