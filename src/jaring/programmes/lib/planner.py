@@ -40,6 +40,12 @@ LIMIT_MONTHS = "MONTHS_PER_PERSON"
 
 UNCOVERED = -1
 
+# The exact person-level second stage for levels 4-5 (gaps, enrolments) runs when the person-level
+# model has at most this many binaries (eligible person x source x paying month): a few hundred
+# persons, six sources, twelve months. It is given at most CONTINUITY_SECONDS.
+EXACT_CONTINUITY_UP_TO = 25_000
+CONTINUITY_SECONDS = 20.0
+
 
 class PlannerError(Exception):
     """Bad planner input (shapes, months, limits) or an internal inconsistency."""
@@ -810,8 +816,13 @@ def _lex_solve(
     time_limit: float,
     small_model: int,
     info: dict[str, Any],
+    continuity: bool = True,
 ) -> tuple[list[_Group], np.ndarray, list[float]]:
-    """Solve the lexicographic problem on the class level; return the groups and their counts."""
+    """Solve the lexicographic problem on the class level; return the groups and their counts.
+
+    With ``continuity`` (and an exact-size model) levels 4-5 are optimised too, on class-level lower
+    bounds; without, only levels 1-3 (the person-level MILP will settle 4-5 exactly).
+    """
     m = _Model()
     groups: list[_Group] = []
     limited = [s for s, spec in enumerate(sources) if spec.person_limited]
@@ -880,7 +891,7 @@ def _lex_solve(
     info["proven"] = []
     info["bounds"] = []
     x = np.zeros(len(m.lb))
-    for level in range(5 if exact_path else 3):
+    for level in range(5 if exact_path and continuity else 3):
         if level == 3:
             obj_gaps, obj_enrol = _continuity_bounds(m, groups, classes, n_t)
             x = m.settle_continuous(np.concatenate([x, np.zeros(len(m.lb) - len(x))]))
@@ -1054,6 +1065,7 @@ def plan(
     months: Sequence[str],
     time_limit: float = 120.0,
     exact_up_to: int = 6_000,
+    exact_continuity_up_to: int = EXACT_CONTINUITY_UP_TO,
 ) -> Plan:
     """The optimal plan: for every person and month the paying source, or -1 and a reason.
 
@@ -1063,6 +1075,10 @@ def plan(
     ``exact_up_to``: class-level models with at most this many variables are solved as exact integer
     programmes (all five levels); bigger ones by LP, rounding and a greedy fill, with the LP bound as
     the optimality certificate of levels 1-3 (``stats["proven"]``, ``stats["bounds"]``).
+    ``exact_continuity_up_to``: when the schedules miss the class-level lower bounds of gaps and
+    enrolments and the person-level model has at most this many binaries (eligible person x source x
+    paying month), an exact person-level MILP keeps levels 1-3 and minimises gaps, then enrolments.
+    ``stats["proven"]`` says per level (five) whether the final plan is proven optimal on it.
     """
     started = time.perf_counter()
     person_ids = np.asarray(person_ids)
@@ -1082,8 +1098,15 @@ def plan(
         classes = _classes(eligible, cost, levels, run)
         stats["classes"] = len(classes.count)
         budgets = list(specs)
+        from .milp import person_model_size
+
+        # Small programmes get levels 4-5 from the exact person-level MILP (_exact_continuity): the
+        # class-level bounds of levels 4-5 would only cost time there.
+        person_exact = person_model_size(eligible, specs, n_t) <= exact_continuity_up_to
         for _attempt in range(4):
-            groups, x, values = _lex_solve(classes, budgets, weights, n_t, time_limit, exact_up_to, stats)
+            groups, x, values = _lex_solve(
+                classes, budgets, weights, n_t, time_limit, exact_up_to, stats, not person_exact
+            )
             over = _budget_overshoot(groups, x, classes, budgets)
             if not over:
                 break
@@ -1094,6 +1117,7 @@ def plan(
             ]
         else:
             raise PlannerError("internal: budgets could not be met exactly")
+        retried = budgets != specs  # budgets tightened: the class bounds are of another model
         stats["groups"] = len(groups)
         stats["class_objective"] = values
         stats["solve_seconds"] = round(time.perf_counter() - started, 3)
@@ -1108,6 +1132,17 @@ def plan(
             if n_p > 100_000
             else _close_gaps(assignment, classes, specs, levels, eligible, cost, wide=n_p <= 50_000)
         )
+        stats["continuity"] = _exact_continuity(
+            assignment,
+            priority,
+            eligible,
+            cost,
+            specs,
+            stats,
+            values if not retried else None,
+            exact_continuity_up_to,
+            max(1.0, min(CONTINUITY_SECONDS, time_limit - (time.perf_counter() - started))),
+        )
     problems = check_feasible(assignment, eligible, cost, specs)
     if problems:
         raise PlannerError("internal: infeasible plan: " + "; ".join(problems))
@@ -1117,9 +1152,13 @@ def plan(
         # reaches the floor of its bound, after earlier levels that did, is proven optimal.
         got = evaluate(assignment, priority, eligible, cost, specs)
         proven: list[bool] = []
-        for k, bound in enumerate(stats["bounds"]):
+        for k, bound in enumerate(stats["bounds"][:3]):
             proven.append(all(proven) and bool(got[k] >= np.floor(float(bound) + 1e-6)))
         stats["proven"] = proven
+    if "proven" in stats:
+        # Levels 4-5 are proven only on the person level (see _exact_continuity), after levels 1-3.
+        stats["proven"] = [*stats["proven"][:3], *([stats["continuity"] in ("bound", "milp")] * 2)]
+        stats["proven"] = [all(stats["proven"][: k + 1]) for k in range(5)]
     stats["seconds"] = round(time.perf_counter() - started, 3)
     return Plan(
         person_ids=person_ids,
@@ -1132,6 +1171,48 @@ def plan(
         cost=cost,
         stats=stats,
     )
+
+
+def _exact_continuity(
+    assignment: np.ndarray,
+    priority: np.ndarray,
+    eligible: np.ndarray,
+    cost: np.ndarray,
+    sources: Sequence[SourceSpec],
+    stats: dict[str, Any],
+    values: list[float] | None,
+    up_to: int,
+    seconds: float,
+) -> str:
+    """Make levels 4-5 exact where it is cheap (in place); say how they stand.
+
+    "bound": the schedules reach the class-level lower bounds of gaps and enrolments (solved exactly on
+    the exact path, after levels 1-3 were proven), so they are optimal; "milp": the person-level MILP
+    (``milp.exact_continuity``) minimised gaps, then enrolments, with levels 1-3 kept, and proved it;
+    "milp-unproven": it ran out of time (the plan is still no worse); "heuristic": the person-level
+    model has more than ``up_to`` binaries, the schedules stand as the hand-out made them.
+    """
+    # The class-level lower bounds of gaps and enrolments are valid for every plan with levels 1-3
+    # at their optimum, so reaching them proves levels 4-5; otherwise solve them on the person level.
+    got = evaluate(assignment, priority, eligible, cost, sources)
+    proven = stats.get("proven", [])
+    if (
+        values is not None
+        and stats.get("path") == "milp"
+        and len(proven) == 5
+        and all(proven)
+        and (got.gaps, got.enrolments) == (round(values[3]), round(values[4]))
+    ):
+        return "bound"
+    from .milp import exact_continuity, person_model_size
+
+    if person_model_size(eligible, sources, assignment.shape[1]) > up_to:
+        return "heuristic"
+    started = time.perf_counter()
+    better, ok = exact_continuity(assignment, priority, eligible, cost, sources, time_limit=seconds)
+    stats["continuity_seconds"] = round(time.perf_counter() - started, 3)
+    assignment[:] = better
+    return "milp" if ok else "milp-unproven"
 
 
 def _with_budget(spec: SourceSpec, budget: int) -> SourceSpec:
