@@ -13,6 +13,7 @@ from django.test import Client
 from jaring.programmes import services
 from jaring.programmes.models import Plan, PlanKind, ProgrammeChange
 from tests.programmes.scenario import Scenario, make_scenario
+from tests.registry.factories import make_person
 
 API = "/api/v1/programmes"
 
@@ -201,3 +202,12 @@ def leran_client_user(sc: Scenario) -> Any:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="operator.leran")
+
+
+def test_a_person_page_links_to_their_coverage_for_staff_but_not_for_operators(
+    world: Any, officer_client: Client, leran_client: Client
+) -> None:
+    person = make_person(world.leran, "Siti")
+    page = officer_client.get(f"/persons/{person.pk}/").content.decode()
+    assert f'href="/programmes/persons/?nik={person.nik}" id="person-coverage"' in page
+    assert 'id="person-coverage"' not in leran_client.get(f"/persons/{person.pk}/").content.decode()

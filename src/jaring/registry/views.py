@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jaring.accounts.scope import Scope, scope_for
+from jaring.programmes import services as programme_services
 from jaring.registry import services
 from jaring.registry.exports import export_frame, to_csv, to_xlsx
 from jaring.registry.forms import FilterForm, PersonForm
@@ -108,6 +109,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "changes": changes,
             "labels": _field_labels(),
             "can_edit": scope.can_edit and scope.covers_area(person.village),
+            "can_see_coverage": programme_services.can_read(scope),
         },
     )
 
