@@ -230,6 +230,7 @@ def main() -> None:
         "solve_seconds": result.stats.get("solve_seconds"),
         "class_path": result.stats.get("path"),
         "levels_proven": [bool(v) for v in result.stats.get("proven", [])],
+        "continuity": result.stats.get("continuity"),
         "lp_bounds": result.stats.get("bounds"),
         "covered_persons": summary["covered_persons"],
         "covered_person_months": summary["covered_person_months"],
