@@ -816,13 +816,8 @@ def _lex_solve(
     time_limit: float,
     small_model: int,
     info: dict[str, Any],
-    continuity: bool = True,
 ) -> tuple[list[_Group], np.ndarray, list[float]]:
-    """Solve the lexicographic problem on the class level; return the groups and their counts.
-
-    With ``continuity`` (and an exact-size model) levels 4-5 are optimised too, on class-level lower
-    bounds; without, only levels 1-3 (the person-level MILP will settle 4-5 exactly).
-    """
+    """Solve the lexicographic problem on the class level; return the groups and their counts."""
     m = _Model()
     groups: list[_Group] = []
     limited = [s for s, spec in enumerate(sources) if spec.person_limited]
@@ -891,7 +886,7 @@ def _lex_solve(
     info["proven"] = []
     info["bounds"] = []
     x = np.zeros(len(m.lb))
-    for level in range(5 if exact_path and continuity else 3):
+    for level in range(5 if exact_path else 3):
         if level == 3:
             obj_gaps, obj_enrol = _continuity_bounds(m, groups, classes, n_t)
             x = m.settle_continuous(np.concatenate([x, np.zeros(len(m.lb) - len(x))]))
@@ -1098,15 +1093,8 @@ def plan(
         classes = _classes(eligible, cost, levels, run)
         stats["classes"] = len(classes.count)
         budgets = list(specs)
-        from .milp import person_model_size
-
-        # Small programmes get levels 4-5 from the exact person-level MILP (_exact_continuity): the
-        # class-level bounds of levels 4-5 would only cost time there.
-        person_exact = person_model_size(eligible, specs, n_t) <= exact_continuity_up_to
         for _attempt in range(4):
-            groups, x, values = _lex_solve(
-                classes, budgets, weights, n_t, time_limit, exact_up_to, stats, not person_exact
-            )
+            groups, x, values = _lex_solve(classes, budgets, weights, n_t, time_limit, exact_up_to, stats)
             over = _budget_overshoot(groups, x, classes, budgets)
             if not over:
                 break
