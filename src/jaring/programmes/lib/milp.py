@@ -34,7 +34,8 @@ def person_model_size(eligible: np.ndarray, sources: Sequence[SourceSpec], n_mon
     if not len(sources):
         return 0
     months = running_matrix(sources, n_months).sum(axis=1).astype(np.int64)
-    return int((np.asarray(eligible, dtype=np.int64) @ months).sum())
+    # Eligible persons per source times its months (an integer matrix product would be slow at 1M).
+    return int(np.count_nonzero(eligible, axis=0).astype(np.int64) @ months)
 
 
 @dataclass

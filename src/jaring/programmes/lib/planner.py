@@ -1182,16 +1182,11 @@ def _exact_continuity(
     """
     # The class-level lower bounds of gaps and enrolments are valid for every plan with levels 1-3
     # at their optimum, so reaching them proves levels 4-5; otherwise solve them on the person level.
-    got = evaluate(assignment, priority, eligible, cost, sources)
     proven = stats.get("proven", [])
-    if (
-        values is not None
-        and stats.get("path") == "milp"
-        and len(proven) == 5
-        and all(proven)
-        and (got.gaps, got.enrolments) == (round(values[3]), round(values[4]))
-    ):
-        return "bound"
+    if values is not None and stats.get("path") == "milp" and len(proven) == 5 and all(proven):
+        got = evaluate(assignment, priority, eligible, cost, sources)
+        if (got.gaps, got.enrolments) == (round(values[3]), round(values[4])):
+            return "bound"
     from .milp import exact_continuity, person_model_size
 
     if person_model_size(eligible, sources, assignment.shape[1]) > up_to:
