@@ -1461,6 +1461,7 @@ def what_if_from_form(sources: list[FundingSource], data: Any) -> dict[str, Any]
 
 # --- plans in the background ------------------------------------------------------------------------
 
+
 def plan_in_background(programme: Programme) -> bool:
     """Whether a plan of this programme is computed as a background job (JARING_PLAN_BACKGROUND_FROM)."""
     # Below the limit the request computes the plan at once: the 10,000-person demo takes well under a second.
