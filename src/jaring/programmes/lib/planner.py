@@ -2,13 +2,15 @@
 
 A pure library (numpy, polars, scipy's HiGHS; no Django). The model, the lexicographic objective, the
 algorithm and the proof sketch of its optimality are in docs/planner.md; ``jaring.programmes.lib.milp``
-solves the same objective exactly on the person level for the tests.
+solves the same objective exactly on the person level, for the tests and, in small programmes, for
+levels 4-5 (gaps, enrolments) where the schedules miss the class-level bounds.
 
 In short: persons with the same eligible sources, the same premium profile and the same priority are
 interchangeable, so they form a *class*. The lexicographic problem is solved exactly on the class
 level (a sequence of small integer programmes), the class-level counts are turned into person-level
 month-by-month schedules (which always exists, by the f-colouring theorem for bipartite multigraphs),
-and every uncovered person-month gets a reason.
+levels 4-5 are proven by class-level bounds or settled by the person-level MILP where it is small, and
+every uncovered person-month gets a reason.
 """
 
 from __future__ import annotations
