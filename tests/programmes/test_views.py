@@ -128,3 +128,10 @@ def test_the_premium_page_marks_unverified_rates_and_computes_a_month(
     assert 'id="premium-result"' in page and ("8,400" in page or "8.400" in page)
     page = sponsor_client.get("/programmes/premiums/", {"month": "2001-01", "payer": "csr"}).content.decode()
     assert 'id="premium-error"' in page and "2001-01" in page
+
+
+def test_a_source_without_budget_or_quota_shows_a_dash_not_none(world: Any, officer_client: Client) -> None:
+    make_source(make_programme(world, "p1"), quota_persons=None)
+    for url in ("/programmes/p1/", "/programmes/p1/sources/dbhcht/"):
+        page = officer_client.get(url).content.decode()
+        assert ">None<" not in page and "—" in page
