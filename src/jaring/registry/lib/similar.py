@@ -10,29 +10,22 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
+from jaring.dedup.lib import indonesian
 from jaring.registry.lib.names import search_key
 
 if TYPE_CHECKING:
     from jaring.accounts.scope import Scope
 
-# Titles and father's-name particles that say nothing about who someone is ("H. Ahmad bin Umar").
-_DROPPED = "h hj haji hajah hajjah kh ust bin binti bt dr drs dra ir prof spd se sh st ssos amd mm mpd msi"
-DROPPED_WORDS = frozenset(_DROPPED.split(" "))
-# Old (pre-1972) spelling → EYD, applied in this order ("dj" before anything that makes a "j").
-OLD_SPELLING = [("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("nj", "ny"), ("ch", "kh")]
 THRESHOLD = 0.85
 
 
 def normalise_name(name: str) -> str:
-    """Lower case, no punctuation, no titles or bin/binti, new spelling ("H. Soekarno" → "sukarno")."""
-    # Academic titles follow a comma ("Budi, S.Pd."): the tail goes; dots inside titles go before the split.
-    head = re.sub(r",.*$", "", name or "")
-    words = search_key(head.replace(".", " ")).split()
-    kept = [w for w in words if w not in DROPPED_WORDS] or words
-    text = " ".join(kept)
-    for old, new in OLD_SPELLING:
-        text = text.replace(old, new)
-    return text
+    """Lower case, no punctuation, no titles or bin/binti, new spelling ("H. Soekarno" → "sukarno").
+
+    The dedup engine's normaliser, so the entry form and the duplicate search read names alike; a name
+    that is nothing but titles keeps its words (a search key) rather than vanish.
+    """
+    return indonesian.normalise_name(name or "") or search_key(name or "")
 
 
 def jaro_winkler(a: str, b: str, prefix_weight: float = 0.1) -> float:
