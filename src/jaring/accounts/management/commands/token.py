@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jaring.accounts.models import ApiToken
+from jaring.core.lib.cli import named_user
 
 
 class Command(BaseCommand):
@@ -26,9 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "create":
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"No user {options['user']!r}")
+            user = named_user(options["user"])
             token, key = ApiToken.issue(user, options["name"])
             self.stdout.write(key)
             self.stderr.write(f"Token {token.prefix}… for {user.get_username()}: shown once, store it now.")

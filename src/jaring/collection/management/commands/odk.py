@@ -7,13 +7,12 @@ import os
 import sys
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jaring.collection import services
 from jaring.collection.lib.odk import CentralClient, OdkError
 from jaring.collection.models import Round
-from jaring.geo.models import Area
+from jaring.core.lib.cli import area_by_code, named_user
 from jaring.imports.services import batch_summary
 
 
@@ -59,14 +58,8 @@ class Command(BaseCommand):
             if first is None:
                 raise CommandError("Give --village (or a --round with target villages)")
             code = first.code[:5]  # the regency: the form's kode_desa column says which village
-        area = Area.objects.filter(code=code).first()
-        if area is None:
-            raise CommandError(f"Unknown area code {code}")
-        user = None
-        if opts["user"]:
-            user = get_user_model().objects.filter(username=opts["user"]).first()
-            if user is None:
-                raise CommandError(f"Unknown user {opts['user']}")
+        area = area_by_code(code)
+        user = named_user(opts["user"])
         client = CentralClient(
             url=opts["url"],
             project=opts["project"],

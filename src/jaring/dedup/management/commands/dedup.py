@@ -6,11 +6,10 @@ import json
 import sys
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jaring.core.lib.cli import area_by_code, named_user
 from jaring.dedup.services import create_run, run_dedup
-from jaring.geo.models import Area
 
 
 class Command(BaseCommand):
@@ -33,16 +32,8 @@ class Command(BaseCommand):
         threshold: float = opts["threshold"]
         if not 0.0 < threshold <= 1.0:
             raise CommandError("--threshold must be a probability in (0, 1]")
-        area = None
-        if opts["area"]:
-            area = Area.objects.filter(code=opts["area"]).first()
-            if area is None:
-                raise CommandError(f"Unknown area code {opts['area']}")
-        user = None
-        if opts["user"]:
-            user = get_user_model().objects.filter(username=opts["user"]).first()
-            if user is None:
-                raise CommandError(f"Unknown user {opts['user']}")
+        area = area_by_code(opts["area"]) if opts["area"] else None
+        user = named_user(opts["user"])
         run = create_run(area=area, threshold=threshold, user=user)
         try:
             outcome = run_dedup(run, progress=_bar)

@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jaring.core.lib.cli import area_by_code, named_user
 from jaring.dedup.management.commands.dedup import _bar
 from jaring.dedup.services import LINK_COLUMNS, link_list, mark_bpjs_active, read_outside_list
-from jaring.geo.models import Area
 from jaring.imports.lib.reader import FileProblem
 from jaring.registry.services import PersonInvalid
 
@@ -47,16 +46,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         columns = [c.strip() for c in opts["columns"].split(",") if c.strip()]
-        area = None
-        if opts["area"]:
-            area = Area.objects.filter(code=opts["area"]).first()
-            if area is None:
-                raise CommandError(f"Unknown area code {opts['area']}")
-        user = None
-        if opts["user"]:
-            user = get_user_model().objects.filter(username=opts["user"]).first()
-            if user is None:
-                raise CommandError(f"Unknown user {opts['user']}")
+        area = area_by_code(opts["area"]) if opts["area"] else None
+        user = named_user(opts["user"])
         try:
             outside = read_outside_list(path, columns, sheet=opts["sheet"])
         except FileProblem as problem:

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jaring.geo.models import Area
+from jaring.core.lib.cli import area_by_code, named_user
 from jaring.imports.lib.headers import load_mapping
 from jaring.imports.models import BatchStatus
 from jaring.imports.services import batch_summary, run_import
@@ -42,14 +41,8 @@ class Command(BaseCommand):
         path: Path = opts["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        area = Area.objects.filter(code=opts["village"]).first()
-        if area is None:
-            raise CommandError(f"Unknown area code {opts['village']} (load areas first: jaring areas load)")
-        user = None
-        if opts["user"]:
-            user = get_user_model().objects.filter(username=opts["user"]).first()
-            if user is None:
-                raise CommandError(f"Unknown user {opts['user']}")
+        area = area_by_code(opts["village"], hint="load the areas first: jaring geo load")
+        user = named_user(opts["user"])
         mapping = None
         if opts["mapping"]:
             try:

@@ -8,10 +8,10 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from jaring.core.lib.cli import named_user
 from jaring.programmes import services
 from jaring.programmes.models import Programme
 from jaring.registry.models import Person
@@ -71,9 +71,7 @@ class Command(BaseCommand):
         if opts["save"] or opts["approve"]:
             if not opts["user"]:
                 raise CommandError("--user diperlukan / --user is needed to store or approve a plan")
-            user = get_user_model().objects.filter(username=opts["user"]).first()
-            if user is None:
-                raise CommandError(f"pengguna '{opts['user']}' tidak ada / no user '{opts['user']}'")
+            user = named_user(opts["user"])
             try:
                 services.check_can_edit(user, programme)
             except PermissionDenied as exc:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jaring.collection.models import Round
+from jaring.core.lib.cli import named_user
 from jaring.imports.models import Batch, ReviewStatus
 from jaring.review import quality as q
 from jaring.review import services
@@ -38,14 +38,6 @@ class Command(BaseCommand):
         quality.add_argument("--json", action="store_true", help="Print one JSON object.")
         quality.add_argument("--xlsx", type=Path, help="Also write the report to this XLSX file.")
 
-    def _user(self, username: str | None) -> Any:
-        if not username:
-            return None
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user {username!r}")
-        return user
-
     def _batch(self, batch_id: int, user: Any) -> Batch:
         qs = services.review_batches(user) if user is not None else Batch.objects.filter(status="committed")
         batch = qs.select_related("village").filter(pk=batch_id).first()
@@ -58,7 +50,7 @@ class Command(BaseCommand):
         if action == "quality":
             self._quality(options)
             return
-        user = self._user(options.get("user"))
+        user = named_user(options.get("user"))
         batch = self._batch(options["batch"], user)
         if action == "status":
             self._status(batch, user, as_json=options.get("json", False))
@@ -113,7 +105,7 @@ class Command(BaseCommand):
         round_obj = Round.objects.filter(slug=options["round"]).first()
         if round_obj is None:
             raise CommandError(f"No round {options['round']!r}")
-        user = self._user(options.get("user"))
+        user = named_user(options.get("user"))
         from jaring.accounts.scope import scope_for
 
         batches = scope_for(user).batches() if user is not None else Batch.objects.all()
