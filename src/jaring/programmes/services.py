@@ -742,11 +742,6 @@ def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
-def _month_date(label: str) -> dt.date:
-    year, month = label.split("-")
-    return dt.date(int(year), int(month), 1)
-
-
 def source_copies(programme: Programme, overrides: dict[str, Any] | None = None) -> list[FundingSource]:
     """Unsaved copies of a programme's sources with a what-if's changes applied (validated).
 
@@ -1117,8 +1112,8 @@ def _source_from_spec(programme: Programme, spec: dict[str, Any], months: list[s
         name=spec["name"],
         kind=spec["kind"],
         rule=spec.get("rule", ""),
-        first_month=_month_date(months[spec["first_month"]]),
-        last_month=_month_date(months[spec["last_month"]]),
+        first_month=prem.parse_month(months[spec["first_month"]]),
+        last_month=prem.parse_month(months[spec["last_month"]]),
         quota_persons=spec.get("quota_persons"),
         budget_rupiah=spec.get("budget"),
         max_months_per_person=spec.get("max_months_per_person"),
