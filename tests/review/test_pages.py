@@ -122,6 +122,11 @@ def test_the_round_report_has_a_row_per_village_and_an_xlsx_export(
     assert leran[header.index("duplicate_rate")] == pytest.approx(1 / 6)
     batches = openpyxl.load_workbook(io.BytesIO(response.content))["batches"]
     assert batches.cell(2, 1).value == leran_batch.pk
+    batch_header = [c.value for c in batches[1]]
+    batch_row = [c.value for c in batches[2]]
+    assert batch_row[batch_header.index("persons")] == 5
+    assert batch_row[batch_header.index("duplicate_rate")] == pytest.approx(1 / 6)
+    assert batch_row[batch_header.index("breaches")] == leran[header.index("breaches")]
 
 
 def test_the_round_export_neutralises_formulas_in_names(

@@ -331,20 +331,24 @@ def round_xlsx(report: RoundQuality, round_name: str) -> bytes:
         sheet.write(2, col, name, bold)
     rows: list[tuple[str, str, Quality]] = [(a.code, a.name, q) for a, q in report.villages]
     rows.append(("", _("Whole round"), report.total))
+
+    def write_quality(ws: Any, r: int, c: int, q: Quality) -> None:
+        # From column c: persons, refused rows, each share (red past its threshold), the breaches in words.
+        ws.write_number(r, c, int(q.values.get("persons") or 0))
+        ws.write_number(r, c + 1, int(q.values.get("refused_rows") or 0))
+        for i, column in enumerate(SHARE_COLUMNS, start=c + 2):
+            value = q.values.get(column)
+            if value is None:
+                ws.write_blank(r, i, None)
+            else:
+                ws.write_number(r, i, float(value), red if column in q.breached_columns else share)
+        messages = "; ".join(b.message for b in q.breaches)
+        ws.write_string(r, c + 2 + len(SHARE_COLUMNS), str(neutralise_cell(messages)))
+
     for r, (code, name, q) in enumerate(rows, start=3):
         sheet.write_string(r, 0, code)
         sheet.write_string(r, 1, str(neutralise_cell(name)))
-        sheet.write_number(r, 2, int(q.values.get("persons") or 0))
-        sheet.write_number(r, 3, int(q.values.get("refused_rows") or 0))
-        for c, column in enumerate(SHARE_COLUMNS, start=4):
-            value = q.values.get(column)
-            if value is None:
-                sheet.write_blank(r, c, None)
-            else:
-                sheet.write_number(r, c, float(value), red if column in q.breached_columns else share)
-        sheet.write_string(
-            r, 4 + len(SHARE_COLUMNS), str(neutralise_cell("; ".join(b.message for b in q.breaches)))
-        )
+        write_quality(sheet, r, 2, q)
     sheet.freeze_panes(3, 2)
     per_batch = book.add_worksheet("batches")
     head = ["batch_id", "filename", "area_code", "review_status", "persons", "refused_rows", *SHARE_COLUMNS]
@@ -355,15 +359,6 @@ def round_xlsx(report: RoundQuality, round_name: str) -> bytes:
         per_batch.write_string(r, 1, str(neutralise_cell(batch.filename)))
         per_batch.write_string(r, 2, batch.village.code)
         per_batch.write_string(r, 3, batch.review_status)
-        per_batch.write_number(r, 4, int(qual.values.get("persons") or 0))
-        per_batch.write_number(r, 5, int(qual.values.get("refused_rows") or 0))
-        for c, column in enumerate(SHARE_COLUMNS, start=6):
-            value = qual.values.get(column)
-            if value is None:
-                per_batch.write_blank(r, c, None)
-            else:
-                per_batch.write_number(r, c, float(value), red if column in qual.breached_columns else share)
-        messages = "; ".join(b.message for b in qual.breaches)
-        per_batch.write_string(r, 6 + len(SHARE_COLUMNS), str(neutralise_cell(messages)))
+        write_quality(per_batch, r, 4, qual)
     book.close()
     return buf.getvalue()
