@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _clean_env(**extra: str) -> dict[str, str]:
     """The environment of a user's shell: no JARING_* of the test run, no test settings module."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JARING_") and k != "DJANGO_SETTINGS_MODULE"}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("JARING_") and k != "DJANGO_SETTINGS_MODULE"
+    }
     env.update(extra)
     return env
 
@@ -85,8 +87,18 @@ def _fresh_venv(venv: Path, wheel: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index"]
-        + [str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            wheel,
+        ],
         check=True,
         capture_output=True,
     )

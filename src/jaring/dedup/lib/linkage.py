@@ -374,6 +374,7 @@ EM_MIN_PAIRS = 200
 def _train(linker: Any, prepared: pl.DataFrame, say: Progress, start: float, span: float) -> None:
     """Estimate the model from the records themselves: lambda (deterministic rules), u (sampling), m (EM)."""
     from splink import block_on
+    from splink.internals.exceptions import EMTrainingException
 
     records = prepared.height
     training = linker.training
@@ -386,8 +387,10 @@ def _train(linker: Any, prepared: pl.DataFrame, say: Progress, start: float, spa
             training.estimate_probability_two_random_records_match(
                 [block_on("nik"), block_on("name_key", "dob")], recall=0.95
             )
-        except Exception as exc:  # no pair at all (a tiny or clean registry): keep the start value
-            logger.info("lambda not estimated: %s", exc)
+        except ValueError as exc:
+            # Splink refuses when the rules find more pairs than recall allows (a tiny registry where
+            # every pair shares a NIK); no pair at all only warns. Anything else is a fault: the run fails.
+            logger.warning("lambda not estimated, start value kept: %s", exc)
         say(start + span * 0.15, "Sampel acak (u) / random sampling (u)")
         # Fewer sampled pairs for a small registry: u barely moves, and a village's run stays quick.
         max_pairs = min(U_MAX_PAIRS, max(U_MIN_PAIRS, records * 20.0))
@@ -406,8 +409,10 @@ def _train(linker: Any, prepared: pl.DataFrame, say: Progress, start: float, spa
             training.estimate_parameters_using_expectation_maximisation(
                 block_on(*columns), estimate_without_term_frequencies=True
             )
-        except Exception as exc:  # EM could not run on this block: keep the start values
-            logger.info("EM on %s failed: %s", columns, exc)
+        except EMTrainingException as exc:
+            # The block made no comparable pair after all (e.g. all its NIKs blank): keep the start values.
+            # Anything else is a fault and fails the run, which records it (never a quiet half-trained model).
+            logger.warning("EM on %s not run, start values kept: %s", columns, exc)
             settings.core_model_settings = before
             continue
         # Splink takes the median over sessions of every level it saw; keep only this session's own.
