@@ -126,3 +126,33 @@ def test_the_timing_check_catches_a_timed_assert(tmp_path: Path) -> None:
         "assert time.perf_counter() - t0 <= 2\nassert 3 < 4\n"
     )
     assert _timed_asserts(sample) == [4, 5]
+
+
+def _deadcode() -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deadcode", ROOT / "tools" / "deadcode.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_function_class_or_import_is_unused() -> None:
+    # The same check as `make lint` (vulture; framework names in tools/vulture_allow.py).
+    assert _deadcode().unused() == []  # type: ignore[attr-defined]
+
+
+def test_the_dead_code_check_finds_a_function_nobody_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = _deadcode()
+    (tmp_path / "src" / "jaring").mkdir(parents=True)
+    (tmp_path / "src" / "jaring" / "m.py").write_text(
+        "def used():\n    pass\n\n\ndef forgotten():\n    pass\n\n\nused()\n"
+    )
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    monkeypatch.setattr(module, "PATHS", ["src/jaring"])
+    assert [line.split(": ", 1)[1] for line in module.unused()] == [  # type: ignore[attr-defined]
+        "unused function 'forgotten' (60% confidence)"
+    ]

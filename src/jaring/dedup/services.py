@@ -343,10 +343,6 @@ def _save_pairs(run: DedupRun, pairs: pl.DataFrame, cluster_of: dict[int, int]) 
 # --- merge, different people, undo ----------------------------------------------------------------------
 
 
-def _value(person: Person, name: str) -> Any:
-    return getattr(person, f"{name}_id" if name in FK_FIELDS else name)
-
-
 def _lock_pair(pair: CandidatePair) -> tuple[Person, Person]:
     locked = {
         p.pk: p

@@ -283,7 +283,6 @@ def check_frame(
     *,
     exclude_person_id: int | None = None,
     today: dt.date | None = None,
-    require_village_column: bool = False,
 ) -> pl.DataFrame:
     """Apply the identity rules to a typed frame; returns it with ``village_id`` resolved."""
     today = today or dt.date.today()
@@ -371,7 +370,7 @@ def check_frame(
     )
 
     # Village: from the file's village code inside ``area``, or ``area`` itself for a village-level import.
-    df = _resolve_villages(df, area, sink, require_village_column)
+    df = _resolve_villages(df, area, sink)
     home_regency = pl.col("village_code").str.slice(0, 5)
     sink.add(
         df,
@@ -443,7 +442,7 @@ def existing_submissions(uuids: pl.Series) -> pl.Series:
     return pl.Series("submission_uuid", out, dtype=pl.String)
 
 
-def _resolve_villages(df: pl.DataFrame, area: Area, sink: IssueSink, require_column: bool) -> pl.DataFrame:
+def _resolve_villages(df: pl.DataFrame, area: Area, sink: IssueSink) -> pl.DataFrame:
     codes = df.get_column("village_code").drop_nulls().unique().to_list()
     known = dict(Area.objects.filter(code__in=codes, level=AreaLevel.VILLAGE).values_list("code", "id"))
     df = df.with_columns(
