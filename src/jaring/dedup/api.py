@@ -262,9 +262,7 @@ def list_runs(
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> dict[str, Any]:
     """Runs, newest first (empty for roles that see aggregates only)."""
-    qs = DedupRun.objects.select_related("area", "created_by")
-    if not scope_for(request.user).can_read_personal_data:
-        qs = qs.none()
+    qs = services.runs_for(scope_for(request.user)).select_related("area", "created_by")
     return {
         "items": [run_out(r) for r in qs[offset : offset + limit]],
         "count": qs.count(),
@@ -306,8 +304,13 @@ def create_run(request: HttpRequest, body: RunIn) -> Any:
 @router.get("/runs/{int:run_id}", response={200: DedupRunOut, 404: DedupProblem}, summary="Get a run")
 def get_run(request: HttpRequest, run_id: int) -> Any:
     """One run with its status, progress and counts."""
-    run = DedupRun.objects.select_related("area", "created_by").filter(pk=run_id).first()
-    if run is None or not scope_for(request.user).can_read_personal_data:
+    run = (
+        services.runs_for(scope_for(request.user))
+        .select_related("area", "created_by")
+        .filter(pk=run_id)
+        .first()
+    )
+    if run is None:
         raise Http404("Not found / tidak ditemukan")
     return run_out(run)
 

@@ -82,7 +82,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     qs = services.search_pairs(services.decidable(qs), q)
     page = Paginator(qs.order_by("-probability", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    run = DedupRun.objects.select_related("area", "created_by").first()
+    run = services.runs_for(scope).select_related("area", "created_by").first()
     query = urlencode({k: v for k, v in (("status", status), ("village", village), ("q", q)) if v})
     return render(
         request,
@@ -126,9 +126,8 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 def run_status(request: HttpRequest, run_id: int) -> JsonResponse:
     """Small JSON for the run's progress bar."""
-    _personal_scope(request)
-    run = DedupRun.objects.filter(pk=run_id).first()
-    if run is None:
+    run = services.runs_for(_personal_scope(request)).filter(pk=run_id).first()
+    if run is None:  # also another area's run: nobody learns it exists
         raise Http404(_("Run not found."))
     return JsonResponse(
         {
