@@ -156,3 +156,18 @@ def test_the_dead_code_check_finds_a_function_nobody_calls(
     assert [line.split(": ", 1)[1] for line in module.unused()] == [  # type: ignore[attr-defined]
         "unused function 'forgotten' (60% confidence)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "home"),
+    [
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "src/jaring/core/lib/spreadsheet.py",
+        ),
+        ('getattr(request, "request_id"', "src/jaring/core/http.py"),
+    ],
+)
+def test_a_copy_pasted_literal_lives_in_one_place(text: str, home: str) -> None:
+    found = [str(p.relative_to(ROOT)) for p in _python_files(SRC) if text in p.read_text(encoding="utf-8")]
+    assert found == [home]

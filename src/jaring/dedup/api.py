@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from jaring.accounts.scope import Scope, scope_for
+from jaring.core.http import request_id
 from jaring.dedup import services
 from jaring.dedup.models import (
     CandidatePair,
@@ -372,7 +373,7 @@ def merge(request: HttpRequest, pair_id: int, body: MergeIn) -> Any:
             choices=dict(body.choices),
             versions=versions,
             via=ChangeVia.API,
-            request_id=getattr(request, "request_id", ""),
+            request_id=request_id(request),
         )
     except services.DedupError as exc:
         return _problem(409, exc)
@@ -403,9 +404,7 @@ def undo(request: HttpRequest, pair_id: int) -> Any:
     """Undo a merge (both records restored from the change log) or a "different people"; the pair reopens."""
     pair = _get_pair(request, pair_id)
     try:
-        services.undo_decision(
-            pair, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", "")
-        )
+        services.undo_decision(pair, actor=request.user, via=ChangeVia.API, request_id=request_id(request))
     except services.DedupError as exc:
         return _problem(409, exc)
     return pair_out(_get_pair(request, pair_id), with_decision=True)
@@ -460,7 +459,7 @@ def resolve(request: HttpRequest, conflict_id: int, body: ResolveIn) -> Any:
             note=body.note,
             expected_version=body.version,
             via=ChangeVia.API,
-            request_id=getattr(request, "request_id", ""),
+            request_id=request_id(request),
         )
     except services.DedupError as exc:
         return _problem(409, exc)
@@ -477,7 +476,7 @@ def reopen(request: HttpRequest, conflict_id: int) -> Any:
     conflict = _get_conflict(request, conflict_id)
     try:
         services.reopen_conflict(
-            conflict, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", "")
+            conflict, actor=request.user, via=ChangeVia.API, request_id=request_id(request)
         )
     except services.DedupError as exc:
         return _problem(409, exc)

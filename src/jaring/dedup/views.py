@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import Scope, scope_for
+from jaring.core.http import request_id
 from jaring.dedup import services
 from jaring.dedup.forms import ConflictForm, RunForm
 from jaring.dedup.models import (
@@ -234,7 +235,7 @@ def pair_merge(request: HttpRequest, pair_id: int) -> HttpResponse:
             choices=choices,
             versions=versions,
             via=ChangeVia.WEB,
-            request_id=getattr(request, "request_id", ""),
+            request_id=request_id(request),
         )
     except (StaleVersion, services.DedupError, PersonInvalid) as exc:
         _fail(request, exc)
@@ -265,9 +266,7 @@ def pair_undo(request: HttpRequest, pair_id: int) -> HttpResponse:
     scope = _personal_scope(request)
     pair = _get_pair(scope, pair_id)
     try:
-        services.undo_decision(
-            pair, actor=request.user, via=ChangeVia.WEB, request_id=getattr(request, "request_id", "")
-        )
+        services.undo_decision(pair, actor=request.user, via=ChangeVia.WEB, request_id=request_id(request))
     except (StaleVersion, services.DedupError) as exc:
         _fail(request, exc)
     else:
@@ -388,7 +387,7 @@ def conflict_resolve(request: HttpRequest, conflict_id: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             expected_version=form.cleaned_data.get("version"),
             via=ChangeVia.WEB,
-            request_id=getattr(request, "request_id", ""),
+            request_id=request_id(request),
         )
     except (StaleVersion, services.DedupError, PersonInvalid) as exc:
         _fail(request, exc)
@@ -404,7 +403,7 @@ def conflict_reopen(request: HttpRequest, conflict_id: int) -> HttpResponse:
     conflict = _get_conflict(scope, conflict_id)
     try:
         services.reopen_conflict(
-            conflict, actor=request.user, via=ChangeVia.WEB, request_id=getattr(request, "request_id", "")
+            conflict, actor=request.user, via=ChangeVia.WEB, request_id=request_id(request)
         )
     except (StaleVersion, services.DedupError) as exc:
         _fail(request, exc)

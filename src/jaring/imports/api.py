@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from jaring.accounts.scope import scope_for
 from jaring.imports.models import Batch, BatchStatus, Severity
-from jaring.imports.services import create_batch
+from jaring.imports.services import batch_for, create_batch
 from jaring.imports.tasks import start_commit, start_validation
 
 router = Router(tags=["batches"])
@@ -90,13 +90,7 @@ def batch_out(b: Batch) -> dict[str, Any]:
 
 def _get_batch(request: HttpRequest, batch_id: int) -> Batch:
     # Outside the scope is a 404: the caller must not learn that the batch exists.
-    batch = (
-        scope_for(request.user)
-        .batches()
-        .select_related("village", "created_by", "round")
-        .filter(pk=batch_id)
-        .first()
-    )
+    batch = batch_for(request.user, batch_id)
     if batch is None:
         raise Http404("Not found / tidak ditemukan")
     return batch

@@ -11,6 +11,7 @@ from ninja import Query, Router, Status
 
 from jaring.accounts.models import Organisation
 from jaring.accounts.scope import scope_for
+from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.geo.models import Area, AreaLevel
 from jaring.programmes import services
 from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, parse_month, premium
@@ -364,7 +365,7 @@ def source_eligibility(
 
 # --- plans ------------------------------------------------------------------------------------------
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_MIME
 
 
 def plan_out(plan: Any) -> dict[str, Any]:

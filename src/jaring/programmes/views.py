@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jaring.accounts.scope import scope_for
+from jaring.core.http import download
 from jaring.programmes import services
 from jaring.programmes.forms import FundingSourceForm, ProgrammeForm
 from jaring.programmes.models import FundingSource, Programme
@@ -322,11 +323,7 @@ def plan_approve(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(content, filename)
 
 
 @login_required
