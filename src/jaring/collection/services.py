@@ -15,7 +15,8 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from jaring.accounts.models import Organisation
 from jaring.accounts.scope import Scope
@@ -348,8 +349,23 @@ def export_progress(table: pl.DataFrame, fmt: str = "csv") -> bytes:
     return b"\xef\xbb\xbf" + out.write_csv().encode()
 
 
+def _count_per_round(qs: QuerySet[Any]) -> Coalesce:
+    per_round = qs.filter(round_id=OuterRef("pk")).order_by().values("round_id").annotate(n=Count("*"))
+    return Coalesce(Subquery(per_round.values("n"), output_field=IntegerField()), 0)
+
+
+def with_counts(qs: QuerySet[Round]) -> QuerySet[Round]:
+    """Rounds with their target-village and batch counts, in the same query (a list shows them per row)."""
+    return qs.annotate(
+        n_target_villages=_count_per_round(Round.target_villages.through.objects.all()),
+        n_batches=_count_per_round(Batch.objects.all()),
+    )
+
+
 def round_out(round_: Round) -> dict[str, Any]:
-    """A round as the API and the CLI show it."""
+    """A round as the API and the CLI show it (counts from ``with_counts`` when the list annotated them)."""
+    targets = getattr(round_, "n_target_villages", None)
+    batches = getattr(round_, "n_batches", None)
     return {
         "slug": round_.slug,
         "name": round_.name,
@@ -358,8 +374,8 @@ def round_out(round_: Round) -> dict[str, Any]:
         "questionnaire_version": round_.questionnaire_version,
         "organisation": round_.organisation.name,
         "supervisor": round_.supervisor.name if round_.supervisor else None,
-        "target_villages": round_.target_villages.count(),
-        "batches": round_.batches.count(),
+        "target_villages": round_.target_villages.count() if targets is None else targets,
+        "batches": round_.batches.count() if batches is None else batches,
     }
 
 

@@ -216,11 +216,17 @@ def pair_out(pair: CandidatePair, *, with_decision: bool = False) -> dict[str, A
     }
 
 
-def conflict_out(c: NikConflict, scope: Scope) -> dict[str, Any]:
+def visible_person_ids(conflicts: list[NikConflict], scope: Scope) -> set[int]:
+    """The registered persons of these conflicts that are in the scope: one query for a whole page."""
+    ids = {c.person_id for c in conflicts if c.person_id is not None}
+    return set(scope.persons().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
+def conflict_out(c: NikConflict, scope: Scope, visible: set[int] | None = None) -> dict[str, Any]:
     """A conflict as the API returns it (the registered person only if it is in your scope)."""
     data = {f: getattr(c, f) for f in ConflictOut.model_fields if f not in ("decided_by", "person_id")}
-    visible = c.person_id is not None and scope.persons().filter(pk=c.person_id).exists()
-    data["person_id"] = c.person_id if visible else None
+    visible = visible_person_ids([c], scope) if visible is None else visible
+    data["person_id"] = c.person_id if c.person_id in visible else None
     data["decided_by"] = _user(c.decided_by)
     return data
 
@@ -425,8 +431,10 @@ def list_conflicts(
     qs = services.conflicts_for(scope).select_related("decided_by").order_by("created_at", "id")
     if status != "all":
         qs = qs.filter(status=status) if status in ConflictStatus.values else qs.none()
+    page = list(qs[offset : offset + limit])
+    visible = visible_person_ids(page, scope)
     return {
-        "items": [conflict_out(c, scope) for c in qs[offset : offset + limit]],
+        "items": [conflict_out(c, scope, visible) for c in page],
         "count": qs.count(),
         "limit": limit,
         "offset": offset,
