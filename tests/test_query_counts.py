@@ -196,6 +196,7 @@ CASES = [
     Case("programme list", "/programmes/", "disnaker.officer", _grow_programmes),
     Case("programmes API", "/api/v1/programmes", "disnaker.officer", _grow_programmes, api=True),
     Case("programme detail (sources)", "/programmes/baseline/", "disnaker.officer", _grow_sources),
+    Case("area search", "/areas/?q=desa%20uji", "diskominfo.steward", _grow_villages),
     Case("area page (children)", "/areas/35.25.10/", "diskominfo.steward", _grow_villages),
     Case(
         "areas API",
