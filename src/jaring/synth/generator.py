@@ -233,64 +233,76 @@ def _district_codes_of(regency: str) -> list[str]:
 def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFrame:
     """The true persons: one row each, consistent identity, households, occupations, places."""
     allocate_counts(opts.villages, opts.people, rng, opts.fixed_counts)
-    frames: list[pl.DataFrame] = []
-    for plan in opts.villages:
-        n = plan.count
-        if n == 0:
-            continue
-        # Households of 1–4 listed workers; the first member is the head.
-        sizes = rng.choice([1, 2, 3, 4], size=n, p=[0.45, 0.35, 0.15, 0.05])
-        sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), n)) + 1]
-        sizes[-1] -= int(sizes.sum() - n)
-        household = np.repeat(np.arange(len(sizes)), sizes)
-        first = np.r_[True, household[1:] != household[:-1]]
-        n_households = len(sizes)
-        weights = mixes.weights_for(
-            opts.mix, coastal=plan.coastal, fishing=plan.fishing, tobacco=plan.tobacco
-        )
-        occ = rng.choice(len(mixes.SLUGS), size=n, p=weights)
-        lat, lon = _points_in(plan, n_households, rng)
-        dusun_names = [f"{plan.name} {s}" if s != "Krajan" else "Krajan" for s in DUSUN_SUFFIXES]
-        n_dusun = int(rng.integers(2, 6))
-        hh_dusun = rng.integers(0, n_dusun, n_households)
-        hh_rt = rng.integers(1, 13, n_households)
-        hh_rw = rng.integers(1, 6, n_households)
-        hh_street = rng.integers(0, len(STREETS), n_households)
-        hh_number = rng.integers(1, 120, n_households)
-        frames.append(
-            pl.DataFrame(
-                {
-                    "village_code": np.full(n, plan.code),
-                    "village_name": np.full(n, plan.name),
-                    "household": household.astype(np.int64),
-                    "is_head": first,
-                    "occ": occ.astype(np.int64),
-                    # A household's members share its house point (which lies inside the village).
-                    "lat": lat[household],
-                    "lon": lon[household],
-                    "dusun": np.array(dusun_names[:n_dusun], dtype=object)[hh_dusun[household]].astype(str),
-                    "rt_n": hh_rt[household],
-                    "rw_n": hh_rw[household],
-                    "street": np.array(STREETS, dtype=object)[hh_street[household]].astype(str),
-                    "house_no": hh_number[household],
-                }
-            )
-        )
+    frames = [_village_households(plan, opts, rng) for plan in opts.villages if plan.count]
     if not frames:
         raise ValueError("no people to generate")
     df = pl.concat(frames)
-    n = df.height
     regencies = sorted({v.code[:5] for v in opts.villages})
-    same_regency_districts = {r: _district_codes_of(r) for r in regencies}
-    outside_districts = [d for r in OUTSIDE_REGENCIES if r not in regencies for d in _district_codes_of(r)]
+    female, birth = _sex_and_birth(df, rng)
+    region, outside = _nik_regions(df, opts, regencies, rng)
+    home_towns = {r: _short_name(r) for r in regencies}
+    df = _draw_attributes(df, female, birth, region, outside, rng)
+    return _identities(df, home_towns)
 
-    # Sex: heads mostly men; other members either.
+
+def _village_households(plan: VillagePlan, opts: SynthOptions, rng: np.random.Generator) -> pl.DataFrame:
+    """One village's persons in households, with occupation, house point, dusun, RT/RW and street."""
+    n = plan.count
+    # Households of 1–4 listed workers; the first member is the head.
+    sizes = rng.choice([1, 2, 3, 4], size=n, p=[0.45, 0.35, 0.15, 0.05])
+    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), n)) + 1]
+    sizes[-1] -= int(sizes.sum() - n)
+    household = np.repeat(np.arange(len(sizes)), sizes)
+    first = np.r_[True, household[1:] != household[:-1]]
+    n_households = len(sizes)
+    weights = mixes.weights_for(opts.mix, coastal=plan.coastal, fishing=plan.fishing, tobacco=plan.tobacco)
+    occ = rng.choice(len(mixes.SLUGS), size=n, p=weights)
+    lat, lon = _points_in(plan, n_households, rng)
+    dusun_names = [f"{plan.name} {s}" if s != "Krajan" else "Krajan" for s in DUSUN_SUFFIXES]
+    n_dusun = int(rng.integers(2, 6))
+    hh_dusun = rng.integers(0, n_dusun, n_households)
+    hh_rt = rng.integers(1, 13, n_households)
+    hh_rw = rng.integers(1, 6, n_households)
+    hh_street = rng.integers(0, len(STREETS), n_households)
+    hh_number = rng.integers(1, 120, n_households)
+    return pl.DataFrame(
+        {
+            "village_code": np.full(n, plan.code),
+            "village_name": np.full(n, plan.name),
+            "household": household.astype(np.int64),
+            "is_head": first,
+            "occ": occ.astype(np.int64),
+            # A household's members share its house point (which lies inside the village).
+            "lat": lat[household],
+            "lon": lon[household],
+            "dusun": np.array(dusun_names[:n_dusun], dtype=object)[hh_dusun[household]].astype(str),
+            "rt_n": hh_rt[household],
+            "rw_n": hh_rw[household],
+            "street": np.array(STREETS, dtype=object)[hh_street[household]].astype(str),
+            "house_no": hh_number[household],
+        }
+    )
+
+
+def _sex_and_birth(df: pl.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Sex (heads mostly men) and a birth date of someone aged 18–64 on the reference date."""
+    n = df.height
     is_head = df["is_head"].to_numpy()
     female = np.where(is_head, rng.random(n) < 0.2, rng.random(n) < 0.55)
     # Age 18–64 on the reference date (the noise adds a few outside that range).
     age_days = rng.integers(int(18 * 365.25) + 1, int(65 * 365.25) - 1, n)
     birth = np.datetime64(REFERENCE_DATE) - age_days.astype("timedelta64[D]")
-    # Where the NIK was first issued: mostly the village's district.
+    return female, birth
+
+
+def _nik_regions(
+    df: pl.DataFrame, opts: SynthOptions, regencies: list[str], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each NIK was first issued (district code), and whether that is outside the regency."""
+    n = df.height
+    same_regency_districts = {r: _district_codes_of(r) for r in regencies}
+    outside_districts = [d for r in OUTSIDE_REGENCIES if r not in regencies for d in _district_codes_of(r)]
+    # Mostly the village's district.
     village_district = df["village_code"].str.slice(0, 8).to_numpy()
     region = village_district.copy()
     draw = rng.random(n)
@@ -310,7 +322,20 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
     else:
         outside[:] = False
 
-    home_towns = {r: _short_name(r) for r in regencies}
+    return region, outside
+
+
+def _draw_attributes(
+    df: pl.DataFrame,
+    female: np.ndarray,
+    birth: np.ndarray,
+    region: np.ndarray,
+    outside: np.ndarray,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    """Draw names, income, status, occupation spelling, BPJS, phone and birth place of every person."""
+    n = df.height
+    is_head = df["is_head"].to_numpy()
     first_m, first_f, last_m, last_f = _name_lists()
     occ = df["occ"].to_numpy()
     income_median = np.array([o.median_income for o in mixes.OCCUPATIONS])[occ]
@@ -367,6 +392,11 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
             "kk_issue", (np.datetime64("2008-01-01") + rng.integers(0, 6000, n).astype("timedelta64[D]"))
         ),
     )
+    return df
+
+
+def _identities(df: pl.DataFrame, home_towns: dict[str, str]) -> pl.DataFrame:
+    """Full names, NIKs and KK numbers consistent with sex, birth date and region; the address fields."""
     # KK: one per household: village district (6 digits) + issue date + serial within that district and day.
     df = df.with_columns(
         pl.col("kk_issue").first().over(["village_code", "household"]).alias("kk_issue"),
@@ -405,22 +435,7 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
     df = df.with_columns(
         (pl.col("person_id").rank("ordinal").over("nik_stem")).cast(pl.String).str.zfill(4).alias("serial"),
     )
-    heads = (
-        df.filter(pl.col("is_head"))
-        .select("village_code", "household", "kk_region", "kk_issue", "person_id")
-        .with_columns(
-            pl.concat_str([pl.col("kk_region"), pl.col("kk_issue").dt.strftime("%d%m%y")]).alias("kk_stem"),
-        )
-        .with_columns(
-            pl.concat_str(
-                [
-                    pl.col("kk_stem"),
-                    pl.col("person_id").rank("ordinal").over("kk_stem").cast(pl.String).str.zfill(4),
-                ]
-            ).alias("kk")
-        )
-        .select("village_code", "household", "kk")
-    )
+    heads = _household_kk(df)
     df = df.join(heads, on=["village_code", "household"], how="left")
     df = df.with_columns(
         (pl.col("nik_stem") + pl.col("serial")).alias("nik"),
@@ -457,6 +472,26 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
         "region", "outside",
     ]  # fmt: skip
     return df.select(keep)
+
+
+def _household_kk(df: pl.DataFrame) -> pl.DataFrame:
+    """One KK number per household: the head's district, the KK's issue date and a serial (village, household)."""
+    return (
+        df.filter(pl.col("is_head"))
+        .select("village_code", "household", "kk_region", "kk_issue", "person_id")
+        .with_columns(
+            pl.concat_str([pl.col("kk_region"), pl.col("kk_issue").dt.strftime("%d%m%y")]).alias("kk_stem"),
+        )
+        .with_columns(
+            pl.concat_str(
+                [
+                    pl.col("kk_stem"),
+                    pl.col("person_id").rank("ordinal").over("kk_stem").cast(pl.String).str.zfill(4),
+                ]
+            ).alias("kk")
+        )
+        .select("village_code", "household", "kk")
+    )
 
 
 def _typo(col: pl.Expr, pos: pl.Expr, kind: pl.Expr) -> pl.Expr:
