@@ -147,7 +147,7 @@ def _grow_sources(world: World, n: int) -> None:
         make_source(programme, slug=f"sumber-{next(_serial)}")
 
 
-def Programme_for(world: World) -> Any:  # noqa: N802 - reads as a noun in the case table
+def Programme_for(world: World) -> Any:
     from jaring.programmes.models import Programme
 
     return Programme.objects.filter(slug="baseline").first() or make_programme(world, slug="baseline")
