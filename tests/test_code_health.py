@@ -178,7 +178,6 @@ MAX_FUNCTION_LINES = 80
 # quality indicators on the usability branch; the rest are a settings table (comparisons) or one
 # transaction read top to bottom (merge_pair, commit_batch).
 LONG_FUNCTIONS = {
-    "collection/services.py:village_progress": 99,
     "dedup/lib/linkage.py:comparisons": 103,
     "dedup/lib/linkage.py:link_records": 107,
     "dedup/services.py:merge_pair": 93,
