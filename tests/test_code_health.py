@@ -179,7 +179,6 @@ MAX_FUNCTION_LINES = 80
 # transaction read top to bottom (commit_batch).
 LONG_FUNCTIONS = {
     "dedup/lib/linkage.py:comparisons": 103,
-    "dedup/lib/linkage.py:link_records": 107,
     "imports/services.py:_validate": 82,
     "imports/services.py:commit_batch": 81,
     "programmes/lib/planner.py:_lex_solve": 132,

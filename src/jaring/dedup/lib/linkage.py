@@ -652,6 +652,23 @@ def link_records(
         empty.seconds = time.perf_counter() - started
         say(1.0, "Selesai / done")
         return empty
+    result = _decide_links(rows, raw, reg, out, offset, threshold=threshold, margin=ambiguity_margin)
+    say(1.0, "Selesai / done")
+    return LinkResult(rows=result, seconds=time.perf_counter() - started)
+
+
+def _decide_links(
+    rows: pl.DataFrame,
+    raw: pl.DataFrame,
+    reg: pl.DataFrame,
+    out: pl.DataFrame,
+    offset: int,
+    *,
+    threshold: float,
+    margin: float,
+) -> pl.DataFrame:
+    """Per outside row: matched (one clear best, or the one holding the row's NIK), ambiguous or unmatched."""
+    floor = max(threshold - margin, 0.0)
     # Each pair has one registry id (< offset) and one outside id (>= offset), whichever side it landed on.
     scored = raw.select(
         pl.min_horizontal("id_l", "id_r").cast(pl.Int64).alias("person_id"),
@@ -680,10 +697,10 @@ def link_records(
             pl.col("probability").first().alias("best"),
             pl.col("same_nik").sum().alias("nik_hits"),
             # Candidates: registry records within the margin of the best-scored one.
-            (pl.col("probability") >= pl.col("probability").max() - ambiguity_margin).sum().alias("near"),
+            (pl.col("probability") >= pl.col("probability").max() - margin).sum().alias("near"),
         )
     )
-    result = (
+    return (
         rows.join(best, on="row", how="left")
         .with_columns(
             pl.when(pl.col("nik_hits") == 1)
@@ -703,5 +720,3 @@ def link_records(
             pl.col("near").fill_null(0).cast(pl.Int64).alias("candidates"),
         )
     )
-    say(1.0, "Selesai / done")
-    return LinkResult(rows=result, seconds=time.perf_counter() - started)
