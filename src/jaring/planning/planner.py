@@ -1,7 +1,7 @@
 """The coverage planner: which funding source pays whose premium in which month, or why none does.
 
 A pure library (numpy, polars, scipy's HiGHS; no Django). The model, the lexicographic objective, the
-algorithm and the proof sketch of its optimality are in docs/planner.md; ``jaring.programmes.lib.milp``
+algorithm and the proof sketch of its optimality are in docs/planner.md; ``jaring.planning.milp``
 solves the same objective exactly on the person level, for the tests and, in small programmes, for
 levels 4-5 (gaps, enrolments) where the schedules miss the class-level bounds.
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from jaring.accounts.models import Role
 from jaring.accounts.scope import Scope, scope_for
-from jaring.programmes.lib import premiums as prem
-from jaring.programmes.lib import rules
+from jaring.planning import premiums as prem
+from jaring.planning import rules
 from jaring.programmes.models import (
     FundingSource,
     JkkBracket,
@@ -344,6 +344,20 @@ def premium_data() -> prem.PremiumData:
             )
         )
     return prem.PremiumData(schedules=tuple(schedules), discounts=tuple(discounts))
+
+
+def premium(
+    income: int | None,
+    month: str | dt.date,
+    payer_kind: str,
+    occupation: str | None = None,
+    jht: bool = False,
+    data: prem.PremiumData | None = None,
+) -> prem.Breakdown:
+    """:func:`jaring.planning.premiums.premium` with the stored premium data unless ``data`` is given."""
+    return prem.premium(
+        income, month, payer_kind, occupation, jht, data=data if data is not None else premium_data()
+    )
 
 
 def seed_premium_data(apps: Any = None) -> int:
@@ -824,7 +838,7 @@ def _what_if_value(slug: str, key: str, name: str, value: Any) -> Any:
 
 
 def _priority(programme: Programme, frame: pl.DataFrame) -> Any:
-    from jaring.programmes.lib import planner
+    from jaring.planning import planner
 
     criteria = [planner.Criterion(**c) for c in (programme.priority_criteria or [])]
     return planner.priority_score(frame, criteria or planner.DEFAULT_PRIORITY)
@@ -840,7 +854,7 @@ def compute_plan(
     """Compute the programme's plan over all its approved persons (with a what-if's source changes)."""
     import time
 
-    from jaring.programmes.lib import planner
+    from jaring.planning import planner
 
     started = time.perf_counter()
     copies = source_copies(programme, overrides)
@@ -986,7 +1000,7 @@ def person_coverage(view: PlanView, person: Person) -> list[dict[str, Any]] | No
 
     The reasons' details (failing clauses, limits, cut-offs) are worked out from the plan's sources as
     planned and the person's current registry data. None if the person is not in the plan."""
-    from jaring.programmes.lib import planner
+    from jaring.planning import planner
 
     row = _row_of(view, person.pk)
     if row is None:
@@ -1319,7 +1333,7 @@ def export_rows(view: PlanView, user: Any, layout: str = "months") -> pl.DataFra
 
 
 def _reason_codes() -> tuple[str, ...]:
-    from jaring.programmes.lib import planner
+    from jaring.planning import planner
 
     return planner.REASON_CODES
 

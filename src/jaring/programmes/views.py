@@ -169,7 +169,7 @@ def source_edit(request: HttpRequest, slug: str, source_slug: str) -> HttpRespon
 def premium_rates(request: HttpRequest) -> HttpResponse:
     """The stored BPU premium data (unverified rows marked) and a calculator for one person-month."""
     _readable(request)
-    from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, premium
+    from jaring.planning.premiums import PAYER_KINDS, PremiumError
     from jaring.programmes.models import PremiumDiscount, PremiumSchedule, SourceKind
     from jaring.registry.models import OccupationCategory
 
@@ -180,7 +180,7 @@ def premium_rates(request: HttpRequest) -> HttpResponse:
             income = int(asked["income"].replace(".", "").replace(",", "")) if asked["income"] else None
             if asked["payer"] not in PAYER_KINDS:
                 raise PremiumError("bad_payer", "jenis pembayar tidak dikenal", "unknown payer kind")
-            result = premium(
+            result = services.premium(
                 income,
                 asked["month"],
                 asked["payer"],
