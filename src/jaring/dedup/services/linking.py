@@ -16,8 +16,9 @@ from jaring.registry.models import (
     Person,
 )
 
+from . import runs
 from .access import Progress
-from .runs import linkage, persons_of
+from .runs import persons_of
 
 LINK_COLUMNS = ["nik", "kk", "full_name", "sex", "birth_date", "village_code", "phone"]
 
@@ -83,7 +84,8 @@ def link_list(
     started = time.monotonic()
     registry = registry_frame(persons_of(area))
     engine_input = outside.select([c for c in outside.columns if c == "row" or c in LINK_COLUMNS])
-    result = linkage().link_records(registry, engine_input, threshold=threshold, progress=progress)
+    # Looked up on the runs module at call time: one place to replace the engine (tests do).
+    result = runs.linkage().link_records(registry, engine_input, threshold=threshold, progress=progress)
     niks = registry.select(pl.col("id").alias("person_id"), "nik")
     rows = result.rows.join(niks, on="person_id", how="left").select(
         "row", "status", "person_id", "nik", "probability", "candidates"
