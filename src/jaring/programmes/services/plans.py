@@ -29,7 +29,8 @@ from .whatif import source_copies
 class PlannerInputs:
     """What the coverage planner needs for a programme, built in bulk from the registry and the sources.
 
-    ``sources`` are dicts with the fields of ``jaring.planning.specs.SourceSpec`` (month indexes into ``months``);
+    ``sources`` are dicts with the fields of ``jaring.planning.specs.SourceSpec`` (month indexes into
+    ``months``);
     ``eligible`` is bool [persons, sources]; ``cost`` int32 Rupiah [persons, sources, months], the
     premium the source's kind pays for the person in that month (PP 50/2025 discount included).
     Why a person fails each source's rule comes from ``reasons()``, computed on demand (only the persons
