@@ -37,6 +37,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/ruff format --check src tests bench tools
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-logo
 	JARING_VAR_DIR=$$(mktemp -d) $(JARING) makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.installed-dev

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from jaring.accounts.scope import scope_for
 from jaring.imports.models import Batch, BatchStatus, Severity
+from jaring.imports.rounds import rules as round_rules
 from jaring.imports.services import create_batch
 from jaring.imports.tasks import start_commit, start_validation
 
@@ -145,12 +146,10 @@ def upload_batch(
     assert isinstance(area, Area)
     round_ = None
     if round.strip():
-        from jaring.collection.services import round_covers, rounds_for
-
-        round_ = rounds_for(scope).filter(slug=round.strip()[:80]).first()
+        round_ = round_rules().rounds_for(scope).filter(slug=round.strip()[:80]).first()
         if round_ is None:
             raise HttpError(422, f"Unknown round {round!r} / putaran tidak dikenal")
-        if not round_covers(round_, area):
+        if not round_rules().covers(round_, area):
             raise HttpError(422, "The area is not a target of the round / wilayah bukan sasaran putaran")
     batch = create_batch(
         file, village=area, user=request.user, filename=file.name, sheet=sheet or None, round=round_

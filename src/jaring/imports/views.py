@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from jaring.accounts.scope import scope_for
 from jaring.imports.forms import UploadForm
 from jaring.imports.models import Batch, BatchStatus, Severity
+from jaring.imports.rounds import rules as round_rules
 from jaring.imports.services import create_batch, issue_report
 from jaring.imports.tasks import start_commit, start_validation
 
@@ -46,11 +47,9 @@ def upload(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.can_edit:
         raise PermissionDenied(_("Your role cannot import."))
-    from jaring.collection.services import rounds_for
-
     villages = scope.villages().order_by("code")
     form = UploadForm(
-        request.POST or None, request.FILES or None, villages=villages, rounds=rounds_for(scope)
+        request.POST or None, request.FILES or None, villages=villages, rounds=round_rules().rounds_for(scope)
     )
     if request.method == "POST" and form.is_valid():
         village = form.cleaned_data["village"]

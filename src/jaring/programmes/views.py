@@ -15,7 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jaring.accounts.scope import scope_for
-from jaring.programmes import services
+from jaring.planning.rules import RuleError
+from jaring.programmes import services, tasks
 from jaring.programmes.forms import FundingSourceForm, ProgrammeForm
 from jaring.programmes.models import FundingSource, Programme
 
@@ -169,7 +170,7 @@ def source_edit(request: HttpRequest, slug: str, source_slug: str) -> HttpRespon
 def premium_rates(request: HttpRequest) -> HttpResponse:
     """The stored BPU premium data (unverified rows marked) and a calculator for one person-month."""
     _readable(request)
-    from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, premium
+    from jaring.planning.premiums import PAYER_KINDS, PremiumError
     from jaring.programmes.models import PremiumDiscount, PremiumSchedule, SourceKind
     from jaring.registry.models import OccupationCategory
 
@@ -180,7 +181,7 @@ def premium_rates(request: HttpRequest) -> HttpResponse:
             income = int(asked["income"].replace(".", "").replace(",", "")) if asked["income"] else None
             if asked["payer"] not in PAYER_KINDS:
                 raise PremiumError("bad_payer", "jenis pembayar tidak dikenal", "unknown payer kind")
-            result = premium(
+            result = services.premium(
                 income,
                 asked["month"],
                 asked["payer"],
@@ -288,11 +289,11 @@ def plan_compute(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return redirect("programmes:plan", slug=slug)
     if services.plan_in_background(programme):
-        job = services.start_plan_job(programme, actor=request.user)
+        job = tasks.start_plan_job(programme, actor=request.user)
         return redirect("programmes:plan_job", slug=slug, job_id=job.pk)
     try:
         plan = services.compute_and_store(programme, actor=request.user, via="web")
-    except (ValueError, services.rules.RuleError) as exc:
+    except (ValueError, RuleError) as exc:
         messages.error(request, str(exc))
         return redirect("programmes:plan", slug=slug)
     messages.success(
@@ -394,7 +395,7 @@ def what_if_new(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             overrides = services.what_if_from_form(sources, request.POST)
             if services.plan_in_background(programme):
-                job = services.start_plan_job(
+                job = tasks.start_plan_job(
                     programme,
                     actor=request.user,
                     overrides=overrides,

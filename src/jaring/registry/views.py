@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jaring.accounts.scope import Scope, scope_for
-from jaring.programmes import services as programme_services
-from jaring.registry import services
+from jaring.registry import hooks, services
 from jaring.registry.exports import export_frame, to_csv, to_xlsx
 from jaring.registry.forms import FilterForm, PersonForm
-from jaring.registry.lib.search import COUNT_CAP, PersonFilters, capped_count, with_list_relations
 from jaring.registry.models import AUDITED_FIELDS, ChangeVia, OccupationCategory, Person
+from jaring.registry.search import COUNT_CAP, PersonFilters, capped_count, with_list_relations
 
 PAGE_SIZE = 50
 
@@ -109,7 +108,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "changes": changes,
             "labels": _field_labels(),
             "can_edit": scope.can_edit and scope.covers_area(person.village),
-            "can_see_coverage": programme_services.can_read(scope),
+            **hooks.person_detail_flags(scope),
         },
     )
 

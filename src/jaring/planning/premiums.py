@@ -157,7 +157,8 @@ def premium(
     payer_kind: str,
     occupation: str | None = None,
     jht: bool = False,
-    data: PremiumData | None = None,
+    *,
+    data: PremiumData,
 ) -> Breakdown:
     """The BPU contribution of one person for one month, paid by a source of ``payer_kind``."""
     if payer_kind not in PAYER_KINDS:
@@ -168,10 +169,6 @@ def premium(
         )
     if income is not None and income < 0:
         raise PremiumError("bad_income", "penghasilan tidak boleh negatif", "income cannot be negative")
-    if data is None:
-        from jaring.programmes.services import premium_data
-
-        data = premium_data()
     day = parse_month(month)
     schedule = data.schedule_for(day)
     if not schedule.brackets:
@@ -218,14 +215,11 @@ def premium_frame(
     month: str | dt.date,
     payer_kind: str,
     jht: bool = False,
-    data: PremiumData | None = None,
+    *,
+    data: PremiumData,
 ) -> pl.DataFrame:
     """Vectorised ``premium`` over a person frame (``id``, ``monthly_income``, ``occupation``):
     columns id, jkk, jkm, jht, total (Int64) for one month and payer kind."""
-    if data is None:
-        from jaring.programmes.services import premium_data
-
-        data = premium_data()
     calc = PremiumCalculator(frame, data)
     parts = calc.components(parse_month(month), payer_kind, jht)
     out = pl.DataFrame({"id": frame["id"], **{k: pl.Series(k, v, dtype=pl.Int64) for k, v in parts.items()}})

@@ -8,9 +8,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from jaring.programmes.lib import planner
-from jaring.programmes.lib.milp import random_instance, solve_exact
-from jaring.programmes.lib.planner import (
+from jaring.planning import planner
+from jaring.planning.milp import random_instance, solve_exact
+from jaring.planning.planner import (
     CAPACITY,
     LIMIT_BUDGET,
     LIMIT_MONTHS,

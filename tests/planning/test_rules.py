@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from jaring.programmes.lib.rules import RuleError, frame_from_rows, parse
+from jaring.planning.rules import RuleError, frame_from_rows, parse
 
 DBHCHT = 'occupation in ["tobacco_farmer", "cigarette_factory_worker"] and age >= 18 and age <= 65'
 ON = dt.date(2025, 7, 1)

@@ -1,4 +1,4 @@
-"""Indonesian name normalisation: old spelling, titles, particles, Muhammad's many spellings.
+"""Indonesian text: name normalisation (old spelling, titles, particles, Muhammad's many spellings).
 
 Two forms are made from a name:
 

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from jaring.dedup.lib import indonesian
+from jaring.core.lib import text as indonesian
 from jaring.registry.lib.names import search_key
 
 if TYPE_CHECKING:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .planner import (
+from .lp import _Model
+from .specs import (
     UNCOVERED,
     Objective,
     PlannerError,
     SourceSpec,
-    _Model,
     check_feasible,
     evaluate,
     narrowness_weights,

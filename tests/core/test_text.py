@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from jaring.dedup.lib.indonesian import name_key, normalise_name, normalise_names
+from jaring.core.lib.text import name_key, normalise_name, normalise_names
 
 
 @pytest.mark.parametrize(
