@@ -268,3 +268,39 @@ class TokenBinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} → {self.agreement.number} ({self.purpose})"
+
+
+class AccessEvent(models.Model):
+    """One read of person-level data: who, for which organisation, under which agreement version and purpose,
+    which fields, and which persons (ids for a detail page; the query and the count for lists and exports)."""
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("user"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.PROTECT, related_name="accesses"
+    )
+    agreement_version = models.PositiveIntegerField(_("agreement version"), null=True, blank=True)
+    as_provider = models.BooleanField(_("as the data provider"), default=False)
+    purpose = models.CharField(_("purpose"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=10)  # detail | list | export | api
+    area_code = models.CharField(_("area"), max_length=20, blank=True, db_index=True)
+    fields = models.JSONField(_("fields"), default=list)
+    person_ids = models.JSONField(_("persons"), default=list)
+    query = models.TextField(_("query"), blank=True)
+    count = models.PositiveIntegerField(_("persons read"), default=0)
+    path = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["agreement", "at"], name="access_by_agreement")]
+        verbose_name = _("access")
+        verbose_name_plural = _("access log")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.kind} {self.count} @ {self.at:%Y-%m-%d %H:%M}"

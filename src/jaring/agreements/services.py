@@ -420,6 +420,25 @@ def visible_to(scope: Scope) -> QuerySet[Agreement]:
     return qs.filter(parties__organisation_id__in=ids).distinct() if ids else qs.none()
 
 
+def report_area(user: Any, agreement: Agreement) -> str | None:
+    """The area whose reads ``user`` may see in the access report: '' for all, None for none.
+
+    Stewards, auditors and the supervisor see every read; a provider sees the reads of its own area.
+    """
+    scope = scope_for(user)
+    if scope.is_superuser or scope.role in ("data_steward", "auditor"):
+        return ""
+    ids = organisation_ids(user)
+    roles = {p.role for p in agreement.parties.all() if p.organisation_id in ids}
+    if "supervisor" in roles:
+        return ""
+    if "provider" in roles:
+        profile = getattr(user, "profile", None)
+        org = profile.organisation if profile is not None else None
+        return org.area.code if org is not None and org.area_id else None
+    return None
+
+
 def can_manage(user: Any) -> bool:
     """Only data stewards (Diskominfo, the walidata) and superusers write agreements."""
     scope = scope_for(user)

@@ -11,5 +11,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/", views.agreement_edit, name="new"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/amend/", views.agreement_edit, name="amend"),
+    path("<int:pk>/access/", views.access_report, name="access"),
     path("<int:pk>/<str:step>/", views.agreement_step, name="step"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.contrib import messages
@@ -11,14 +12,24 @@ from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_for
-from jaring.agreements import services
+from jaring.agreements import access, services
 from jaring.agreements.forms import AgreementForm, StepForm
-from jaring.agreements.models import Agreement, AgreementStatus
+from jaring.agreements.models import Agreement, AgreementStatus, Purpose
+
+ACCESS_KINDS = {
+    "detail": gettext_lazy("a person's page"),
+    "list": gettext_lazy("a list"),
+    "export": gettext_lazy("an export"),
+    "api": gettext_lazy("the API"),
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _visible(request: HttpRequest, pk: int) -> Agreement:
@@ -135,3 +146,41 @@ def agreement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     else:
         messages.success(request, _("Agreement updated."))
     return redirect("agreements:detail", agreement.pk)
+
+
+@login_required
+def access_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who read the data under this agreement in a month, for what; a provider sees reads of its own area."""
+    agreement = _visible(request, pk)
+    scope = scope_for(request.user)
+    area = services.report_area(request.user, agreement)
+    if area is None:
+        raise PermissionDenied(_("Only the agreement's providers and supervisors read its access report."))
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        data = access.report(agreement, month, area or None)
+    except ValueError as exc:
+        raise Http404(_("Not a month (YYYY-MM)")) from exc
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(access.report_xlsx(data), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="akses-{agreement.pk}-{month}.xlsx"'
+        return response
+    for item in data["items"]:
+        item["purpose_label"] = (
+            Purpose(item["purpose"]).label if item["purpose"] in Purpose.values else item["purpose"]
+        )
+        item["kind_label"] = ACCESS_KINDS.get(item["kind"], item["kind"])
+        item["at"] = dt.datetime.fromisoformat(item["at"])
+    page = Paginator(data["items"], 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/access_report.html",
+        {
+            "agreement": agreement,
+            "data": data,
+            "month": month,
+            "page": page,
+            "scope": scope,
+            "query": f"month={month}",
+        },
+    )
