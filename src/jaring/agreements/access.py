@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from jaring.agreements.lib.policy import Decision
-from jaring.agreements.models import AccessEvent, Agreement
+from jaring.agreements.models import AccessEvent, AccessPerson, Agreement
 from jaring.auditlog.services import append
 
 # Detail reads keep the ids of the persons read; longer lists keep their query and count only.
@@ -49,6 +49,7 @@ def record_access(
         count=count if count is not None else len(ids),
         path=path[:300],
     )
+    AccessPerson.objects.bulk_create([AccessPerson(event=event, person_id=i) for i in event.person_ids])
     append(
         "access",
         AccessEvent._meta.db_table,
@@ -66,6 +67,16 @@ def record_access(
         },
     )
     return event
+
+
+def history_of(person_ids: Iterable[int]) -> QuerySet[AccessEvent]:
+    """Every recorded read of these persons (a person's own access history), newest first."""
+    return (
+        AccessEvent.objects.filter(persons__person_id__in=list(person_ids))
+        .distinct()
+        .select_related("organisation", "agreement")
+        .order_by("-at", "-id")
+    )
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:

@@ -304,3 +304,17 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.kind} {self.count} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class AccessPerson(models.Model):
+    """One person read in an access (detail reads and short lists): a person's own access history."""
+
+    event = models.ForeignKey(AccessEvent, on_delete=models.CASCADE, related_name="persons")
+    person_id = models.BigIntegerField(_("person"), db_index=True)
+
+    class Meta:
+        verbose_name = _("person read")
+        verbose_name_plural = _("persons read")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.event_id}"
