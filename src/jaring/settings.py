@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     # Listed so the API docs page serves Swagger UI from the package's static files, not from a CDN.
     "ninja",
     "jaring.core",
+    "jaring.auditlog",
     "jaring.geo",
     "jaring.accounts",
     "jaring.registry",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "jaring.review",
     "jaring.dedup",
     "jaring.programmes",
+    "jaring.agreements",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jaring.core.middleware.RequestIdMiddleware",
+    "jaring.auditlog.context.AuditActorMiddleware",
     "jaring.core.middleware.LoginRequiredMiddleware",
 ]
 
