@@ -284,8 +284,11 @@ def check_frame(
     exclude_person_id: int | None = None,
     today: dt.date | None = None,
     require_village_column: bool = False,
+    reimport: bool = False,
 ) -> pl.DataFrame:
-    """Apply the identity rules to a typed frame; returns it with ``village_id`` resolved."""
+    """Apply the identity rules to a typed frame; returns it with ``village_id`` resolved.
+
+    With ``reimport`` (a file), rows already in the registry unchanged are skipped with a notice."""
     today = today or dt.date.today()
     if "_nik_sci" not in df.columns:
         df = df.with_columns(pl.lit(False).alias("_nik_sci"))
@@ -423,6 +426,10 @@ def check_frame(
             df = df.with_columns(again.fill_null(False).alias("_skip"))
     # Already in the registry: reported, never merged or overwritten.
     existing = _existing_niks(df.filter(ok & ~pl.col("_skip")).get_column("nik"), exclude_person_id)
+    if existing.len() and reimport:
+        from jaring.imports.reimport import report_registered
+
+        return report_registered(df, existing, sink)
     if existing.len():
         sink.add(df, nik.is_in(existing.implode()) & ~pl.col("_skip"), "nik", "nik_exists", nik)
     return df

@@ -96,6 +96,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
             "code": code,
             "query": query,
             "can_commit": can_commit,
+            "rows_unchanged": batch.issues.filter(code="already_registered").count(),
             "running": batch.status in {BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING},
         },
     )

@@ -12,6 +12,7 @@ import polars as pl
 
 ERROR = "error"
 WARNING = "warning"
+NOTICE = "notice"  # neither wrong nor doubtful: something the reader should know
 
 # code -> (severity, Indonesian template, English template)
 MESSAGES: dict[str, tuple[str, str, str]] = {
@@ -87,6 +88,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Berkas yang sama sudah diimpor untuk wilayah ini (batch #{batch}). Tidak ada yang ditambahkan.",
         "The same file was already imported for this area (batch #{batch}). Nothing was added.",
     ),
+    "nothing_new": (
+        ERROR,
+        "Semua {rows} baris berkas ini sudah ada di registri tanpa perubahan (batch #{batch}). Tidak ada "
+        "yang baru untuk ditambahkan, jadi tidak ada batch baru.",
+        "All {rows} rows of this file are already in the registry, unchanged (batch #{batch}). There is "
+        "nothing new to add, so no new batch is made.",
+    ),
     "file_unreadable": (
         ERROR,
         "Berkas tidak dapat dibaca: {detail}.",
@@ -157,6 +165,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         ERROR,
         "NIK {value} sudah ada di registri; baris ini tidak diimpor (tidak digabung atau ditimpa).",
         "NIK {value} is already in the registry; this row is not imported (never merged or overwritten).",
+    ),
+    "already_registered": (
+        NOTICE,
+        "NIK {value} sudah ada di registri dengan data yang sama (dari batch #{batch}); baris dilewati. "
+        "Ini bukan kesalahan.",
+        "NIK {value} is already in the registry, unchanged (from batch #{batch}); the row is skipped. "
+        "This is not an error.",
     ),
     "village_unknown": (ERROR, "Kode desa '{value}' tidak dikenal.", "Village code '{value}' is unknown."),
     "village_outside_area": (
