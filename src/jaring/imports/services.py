@@ -256,7 +256,7 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
         )
         batch.round = None
         batch.save(update_fields=["round"])
-        return _fail(batch, "nothing_new", rows=rows_total, batch=earlier.first() or "?")
+        return _fail(batch, "nothing_new", rows=rows_total, batch=holder.first() or "?")
     _set_progress(batch, 0.8, progress_text("saving_issues", issues=issues.height), progress)
     staged = staging_dir() / f"batch-{batch.pk}.parquet"
     valid.write_parquet(staged)
