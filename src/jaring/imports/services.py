@@ -251,7 +251,7 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
         # A file whose every row is in the registry already: no batch of notices only, none in a round.
         from jaring.registry.models import Person
 
-        earlier = Person.objects.filter(nik=unchanged.get_column("value")[0]).values_list(
+        holder = Person.objects.filter(nik=unchanged.get_column("value")[0]).values_list(
             "batch_id", flat=True
         )
         batch.round = None
