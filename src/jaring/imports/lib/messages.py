@@ -70,8 +70,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "headers_unrecognised": (
         ERROR,
-        "Tidak ada judul kolom yang dikenali ({headers}). Kolom wajib: {required}. Gunakan berkas pemetaan.",
-        "No column header was recognised ({headers}). Required columns: {required}. Use a mapping file.",
+        "Tidak ada judul kolom yang dikenali ({headers}). Kolom wajib: {required}. Ganti judul kolom "
+        "dengan nama yang dikenali (lihat templat), atau pakai berkas pemetaan di baris perintah.",
+        "No column header was recognised ({headers}). Required columns: {required}. Rename the headers to "
+        "recognised names (see the template), or use a mapping file on the command line.",
     ),
     "required_columns_missing": (
         ERROR,
@@ -121,6 +123,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "NIK '{value}' must be 16 digits (it has {length}). With 15, Excel may have dropped a digit; "
         "format the column as Text.",
     ),
+    "nik_not_digits": (
+        ERROR,
+        "NIK '{value}' berisi huruf atau tanda selain angka. NIK terdiri atas 16 angka saja; ketik ulang "
+        "dari KTP/KK.",
+        "NIK '{value}' holds letters or signs other than digits. A NIK is 16 digits only; type it again "
+        "from the ID card/KK.",
+    ),
     "nik_birth_date": (
         ERROR,
         "Tanggal lahir di dalam NIK '{value}' tidak mungkin.",
@@ -133,8 +142,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "nik_birth_date_mismatch": (
         ERROR,
-        "Tanggal lahir {value} tidak cocok dengan NIK ({nik_date}).",
-        "Birth date {value} disagrees with the NIK ({nik_date}).",
+        "Tanggal lahir {value} tidak cocok dengan NIK (NIK menunjukkan {nik_date}).",
+        "Birth date {value} disagrees with the NIK (the NIK says {nik_date}).",
     ),
     "nik_region_unknown": (
         ERROR,
@@ -148,8 +157,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "nik_outside_regency": (
         WARNING,
-        "NIK terdaftar di wilayah {value}, di luar kabupaten desa ini ({regency}).",
-        "The NIK was issued in region {value}, outside this village's regency ({regency}).",
+        "NIK diterbitkan di wilayah {value}, di luar kabupaten impor ini ({regency}).",
+        "The NIK was issued in region {value}, outside this import's regency ({regency}).",
     ),
     "age_outside_limits": (
         WARNING,
@@ -188,6 +197,29 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         ERROR,
         "Tanggal '{value}' tidak dikenali (pakai hh/bb/tttt).",
         "Date '{value}' is not recognised (use dd/mm/yyyy).",
+    ),
+    "date_impossible": (
+        ERROR,
+        "Tanggal '{value}' tidak ada di kalender (misalnya 31 Februari). Formatnya benar; periksa hari "
+        "dan bulannya.",
+        "Date '{value}' does not exist (like 31 February). The format is right; check the day and month.",
+    ),
+    "date_month_first": (
+        ERROR,
+        "Tanggal '{value}' tidak ada: bulan tidak mungkin lebih dari 12. Tampaknya bulan ditulis sebelum "
+        "hari; tulis hh/bb/tttt (hari dulu).",
+        "Date '{value}' does not exist: a month cannot be above 12. The month seems to come before the "
+        "day; write dd/mm/yyyy (day first).",
+    ),
+    "birth_date_future": (
+        ERROR,
+        "Tanggal lahir {value} ada di masa depan.",
+        "Birth date {value} is in the future.",
+    ),
+    "number_negative": (
+        WARNING,
+        "Angka '{value}' negatif; kolom dibiarkan kosong.",
+        "Number '{value}' is negative; the field is left empty.",
     ),
     "number_invalid": (
         WARNING,
