@@ -53,7 +53,7 @@ def test_the_left_out_fisherman_reads_every_sources_reason_in_indonesian(
     page = officer_client.get(f"/programmes/{sc.programme.slug}/coverage/?nik={fisher.nik}").content.decode()
     main = _timeline(page)
     july = main[main.index('data-month="2025-07"') : main.index('data-month="2025-08"')]
-    assert "DBHCHT tidak mencakup Nelayan" in july and "Petani Tembakau" in july
+    assert "DBHCHT tidak mencakup Nelayan" in july and "Petani tembakau" in july
     assert "APBD Kabupaten Gresik hanya membayar mulai Sep 2025" in july
     assert "Semua 1 tempat CSR PT Petrokimia Gresik sudah terisi" in july
     assert "batas prioritas" in july

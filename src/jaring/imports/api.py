@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -119,6 +119,31 @@ def list_batches(
         "limit": limit,
         "offset": offset,
     }
+
+
+@router.get(
+    "/template",
+    response={200: None},
+    summary="The import template (XLSX)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "An XLSX workbook: the headers, one synthetic example row and a notes sheet.",
+                "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+            }
+        }
+    },
+)
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The spreadsheet template for an import: sheet Data (the recognised headers, the required ones
+    highlighted, and one SINTETIS example row to delete) and a notes sheet on every column."""
+    from jaring.imports.template import template_xlsx
+
+    response = HttpResponse(
+        template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="jaring-import-template.xlsx"'
+    return response
 
 
 @router.post(
