@@ -194,7 +194,7 @@ def get_batch(request: HttpRequest, batch_id: int) -> Any:
 def list_issues(
     request: HttpRequest,
     batch_id: int,
-    severity: str = Query("", max_length=7, description="error or warning."),
+    severity: str = Query("", max_length=7, description="error, warning or notice."),
     code: str = Query("", max_length=40),
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=10_000_000),
