@@ -208,10 +208,11 @@ def priority_of(programme: Any, row: pl.DataFrame) -> PriorityExplained:
         if not points:
             continue
         label = _field_label(cr.column)
+        money = "Rp" if cr.column == "monthly_income" else ""
         if cr.at_most is not None:
-            what = _("%(field)s at most %(n)s") % {"field": label, "n": _number(cr.at_most)}
+            what = _("%(field)s at most %(n)s") % {"field": label, "n": money + _number(cr.at_most)}
         elif cr.at_least is not None:
-            what = _("%(field)s at least %(n)s") % {"field": label, "n": _number(cr.at_least)}
+            what = _("%(field)s at least %(n)s") % {"field": label, "n": money + _number(cr.at_least)}
         else:
             what = label
         parts.append(_("%(what)s: %(points)s points") % {"what": what, "points": points})
