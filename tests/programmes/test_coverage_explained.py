@@ -101,6 +101,7 @@ def test_the_page_says_which_plan_it_shows_and_offers_the_others(
     page = officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Approved version 1 (in force)" in page
     assert f'<option value="{draft.pk}">Draft of' in page
+    assert f'id="coverage-newer-draft" href="?nik={sc.ojek.nik}&amp;plan={draft.pk}"' in page
     switched = officer_client.get(f"{url}&plan={draft.pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Plan shown:</strong> Draft of" in switched
 

@@ -379,6 +379,15 @@ def plan_choices(programme: Any, shown: Any) -> list[tuple[int, str]]:
     return [(p.pk, plan_caption(p, in_force)) for p in plans]
 
 
+def newer_draft(programme: Any, shown: Any) -> Any:
+    """A draft computed after the shown plan (not yet approved), if any: the reader may want it."""
+    return (
+        programme.plans.filter(kind="draft", created_at__gt=shown.created_at)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def newer_plan_with(programme: Any, plan: Any, person: Person) -> Any:
     """The newest plan (approved or draft) computed after ``plan`` that includes ``person``, if any."""
     import numpy as np

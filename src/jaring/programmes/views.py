@@ -387,6 +387,7 @@ def person_coverage(request: HttpRequest, slug: str) -> HttpResponse:
     if plan is not None:
         context["plan_caption"] = explain.plan_caption(plan, services.current_plan(programme))
         context["plan_choices"] = explain.plan_choices(programme, plan)
+        context["newer_draft"] = explain.newer_draft(programme, plan)
     if context["not_found"]:
         context["not_found_text"] = explain.not_found_text(programme, request.user, nik, plan, person)
         if person is not None:
