@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -122,6 +122,31 @@ def list_batches(
     }
 
 
+@router.get(
+    "/template",
+    response={200: None},
+    summary="The import template (XLSX)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "An XLSX workbook: the headers, one synthetic example row and a notes sheet.",
+                "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+            }
+        }
+    },
+)
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The spreadsheet template for an import: sheet Data (the recognised headers, the required ones
+    highlighted, and one SINTETIS example row to delete) and a notes sheet on every column."""
+    from jaring.imports.template import template_xlsx
+
+    response = HttpResponse(
+        template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="jaring-import-template.xlsx"'
+    return response
+
+
 @router.post(
     "",
     response={201: BatchOut, 403: Error, 422: Error},
@@ -168,7 +193,7 @@ def get_batch(request: HttpRequest, batch_id: int) -> Any:
 def list_issues(
     request: HttpRequest,
     batch_id: int,
-    severity: str = Query("", max_length=7, description="error or warning."),
+    severity: str = Query("", max_length=7, description="error, warning or notice."),
     code: str = Query("", max_length=40),
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=10_000_000),

@@ -69,6 +69,21 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    """The import template (XLSX): the headers, one synthetic example row and a notes sheet."""
+    from jaring.imports.template import template_xlsx
+
+    villages = list(scope_for(request.user).villages().order_by("code")[:2])
+    code = villages[0].code if len(villages) == 1 else ""
+    response = HttpResponse(template_xlsx(code), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="jaring-import-template.xlsx"'
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
 def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     """One batch: status and progress, counts, the issues (filterable, paginated) and the commit button."""
     batch = _get_batch(request, batch_id)
@@ -95,6 +110,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
             "code": code,
             "query": query,
             "can_commit": can_commit,
+            "rows_unchanged": batch.issues.filter(code="already_registered").count(),
             "running": batch.status in {BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING},
         },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jaring.accounts.scope import scope_for
+from jaring.core import changelog
 from jaring.planning.rules import RuleError
-from jaring.programmes import services, tasks
+from jaring.programmes import explain, services, tasks
 from jaring.programmes.forms import FundingSourceForm, ProgrammeForm
 from jaring.programmes.models import FundingSource, Programme
 
@@ -94,6 +96,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
     scope = scope_for(request.user)
     changes = list(services.changes_of(programme)[:20]) if scope.can_read_changelog else []
+    changelog.annotate(changes, _change_model)
     return render(
         request,
         "programmes/programme_detail.html",
@@ -104,6 +107,13 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "may_edit": _may_edit(request, programme),
         },
     )
+
+
+def _change_model(change: Any) -> Any:
+    try:
+        return apps.get_model("programmes", change.model)
+    except LookupError:
+        return None
 
 
 @login_required
@@ -359,28 +369,31 @@ def plan_reasons_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def person_coverage(request: HttpRequest, slug: str) -> HttpResponse:
-    """A person's coverage timeline in the plan, by NIK, with the reason for every uncovered month."""
+    """A person's coverage timeline in the plan, by NIK, with every source's reason in words."""
     programme = _programme(request, slug)
     if not scope_for(request.user).can_read_personal_data:
         raise PermissionDenied(_("Your role does not see persons."))
     plan = _chosen_plan(request, programme)
     nik = request.GET.get("nik", "").strip()[:32]
     person = services.person_in_scope(programme, request.user, nik) if nik else None
-    months = services.person_coverage(services.view_of(plan), person) if (plan and person) else None
-    lang_id = (get_language() or "id").startswith("id")
-    return render(
-        request,
-        "programmes/person_coverage.html",
-        {
-            "programme": programme,
-            "plan": plan,
-            "nik": nik,
-            "person": person,
-            "months": months,
-            "lang_id": lang_id,
-            "not_found": bool(nik) and months is None,
-        },
-    )
+    explained = explain.explain(services.view_of(plan), person) if (plan and person) else None
+    context: dict[str, Any] = {
+        "programme": programme,
+        "plan": plan,
+        "nik": nik,
+        "person": person,
+        "explained": explained,
+        "not_found": bool(nik) and plan is not None and explained is None,
+    }
+    if plan is not None:
+        context["plan_caption"] = explain.plan_caption(plan, services.current_plan(programme))
+        context["plan_choices"] = explain.plan_choices(programme, plan)
+        context["newer_draft"] = explain.newer_draft(programme, plan)
+    if context["not_found"]:
+        context["not_found_text"] = explain.not_found_text(programme, request.user, nik, plan, person)
+        if person is not None:
+            context["newer_plan"] = explain.newer_plan_with(programme, plan, person)
+    return render(request, "programmes/person_coverage.html", context)
 
 
 @login_required

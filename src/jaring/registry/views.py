@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jaring.accounts.scope import Scope, scope_for
+from jaring.core import changelog
 from jaring.registry import hooks, services
 from jaring.registry.exports import export_frame, to_csv, to_xlsx
 from jaring.registry.forms import FilterForm, PersonForm
@@ -96,7 +97,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """All fields of a person, the household (same KK, in scope) and the change log."""
     scope = _personal_scope(request)
     person = _get_person(scope, person_id)
-    changes = list(services.person_changes(person.pk)[:100])
+    changes = changelog.annotate(
+        services.person_changes(person.pk)[:100], lambda _c: Person, lambda c: c.changed_fields()
+    )
     fields = [(Person._meta.get_field(name), getattr(person, name)) for name in _DETAIL_FIELDS]
     return render(
         request,
