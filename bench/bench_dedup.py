@@ -52,7 +52,7 @@ def make_data(
 ) -> None:
     """Generate the registry rows and truth, normalise them into RECORD_SCHEMA, write both as parquet."""
     _django()
-    from jaring.dedup.lib.synthetic import synthetic_registry
+    from jaring.synth.linkage import synthetic_registry
 
     records, truth = synthetic_registry(
         people, regency, dup_rate=dup_rate, noise=noise, seed=seed, full_truth=True

@@ -2,13 +2,15 @@
 
 Unused *variables and attributes* at vulture's 60 % confidence are model, schema and form fields that
 Django, ninja and templates read by name, so only the 100 % ones (unused arguments, unreachable code)
-count. Names a framework reaches by string are in tools/vulture_allow.py; conventions are below.
+count. Names the templates read (``{{ x.name }}``) count as used; names a framework reaches by string are
+in tools/vulture_allow.py; conventions are below.
 
     .venv/bin/python tools/deadcode.py        # exit 1 and a list when something is unused
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -52,9 +54,22 @@ DECORATORS = [
 REPORTED = {"function", "method", "class", "property", "import"}
 
 
+TEMPLATE_TAG = re.compile(r"\{[{%](.*?)[%}]\}", re.S)
+
+
+def template_names() -> set[str]:
+    """Attribute and method names the templates read (``{{ agreement.purpose_labels }}``): used by name."""
+    names: set[str] = set()
+    for path in (ROOT / "src" / "jaring").rglob("templates/**/*.html"):
+        for tag in TEMPLATE_TAG.findall(path.read_text(encoding="utf-8")):
+            names.update(re.findall(r"\.([A-Za-z_]\w*)", tag))
+    return names
+
+
 def unused() -> list[str]:
     """One line per piece of dead code."""
-    finder = vulture.Vulture(ignore_names=CONVENTIONS, ignore_decorators=DECORATORS)
+    ignore = [*CONVENTIONS, *sorted(template_names())]
+    finder = vulture.Vulture(ignore_names=ignore, ignore_decorators=DECORATORS)
     finder.scavenge([str(ROOT / p) for p in PATHS], exclude=EXCLUDE)
     lines = []
     for item in finder.get_unused_code(min_confidence=60):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     # Listed so the API docs page serves Swagger UI from the package's static files, not from a CDN.
     "ninja",
     "jaring.core",
+    "jaring.auditlog",
     "jaring.geo",
     "jaring.accounts",
     "jaring.registry",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "jaring.review",
     "jaring.dedup",
     "jaring.programmes",
+    "jaring.agreements",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jaring.core.middleware.RequestIdMiddleware",
+    "jaring.auditlog.context.AuditActorMiddleware",
     "jaring.core.middleware.LoginRequiredMiddleware",
 ]
 

@@ -14,7 +14,7 @@ from jaring.accounts.models import ApiToken
 from jaring.api import api
 from tests.registry.factories import make_person
 
-SKIP_PREFIXES = ("/admin/", "/i18n/", "/static/", "/media/", "/logout/")
+SKIP_PREFIXES = ("/admin/", "/i18n/", "/static/", "/media/", "/logout/", "/favicon.ico")  # public assets
 
 
 def _web_paths(patterns: list[Any], prefix: str = "") -> list[str]:

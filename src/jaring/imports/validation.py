@@ -198,13 +198,10 @@ def _value_issues(df: pl.DataFrame, sink: IssueSink) -> pl.DataFrame:
     has = _has
     sink.add(df, pl.col("_nik_sci"), "nik", "nik_scientific", raw("nik"))
     sink.add(df, has("sex") & pl.col("sex").is_null(), "sex", "sex_invalid", raw("sex"))
-    sink.add(
-        df,
-        has("birth_date") & pl.col("birth_date").is_null(),
-        "birth_date",
-        "date_invalid",
-        raw("birth_date"),
-    )
+    bad_date, fault = has("birth_date") & pl.col("birth_date").is_null(), nz.date_fault(raw("birth_date"))
+    for code, which in (("date_month_first", "month_first"), ("date_impossible", "impossible")):
+        sink.add(df, bad_date & (fault == which).fill_null(False), "birth_date", code, raw("birth_date"))
+    sink.add(df, bad_date & fault.is_null(), "birth_date", "date_invalid", raw("birth_date"))
     sink.add(df, has("phone") & pl.col("phone").is_null(), "phone", "phone_invalid", raw("phone"))
     sink.add(
         df,
@@ -215,7 +212,8 @@ def _value_issues(df: pl.DataFrame, sink: IssueSink) -> pl.DataFrame:
     )
     for name in ("monthly_income", "dependants"):
         bad = has(name) & (pl.col(name).is_null() | (pl.col(name) < 0))
-        sink.add(df, bad, name, "number_invalid", raw(name))
+        sink.add(df, has(name) & pl.col(name).is_null(), name, "number_invalid", raw(name))
+        sink.add(df, has(name) & (pl.col(name) < 0).fill_null(False), name, "number_negative", raw(name))
         df = df.with_columns(pl.when(bad).then(None).otherwise(pl.col(name)).alias(name))
     sink.add(
         df,
@@ -318,8 +316,11 @@ def check_frame(
     *,
     exclude_person_id: int | None = None,
     today: dt.date | None = None,
+    reimport: bool = False,
 ) -> pl.DataFrame:
-    """Apply the identity rules to a typed frame; returns it with ``village_id`` resolved."""
+    """Apply the identity rules to a typed frame; returns it with ``village_id`` resolved.
+
+    With ``reimport`` (a file), rows already in the registry unchanged are skipped with a notice."""
     today = today or dt.date.today()
     if "_nik_sci" not in df.columns:
         df = df.with_columns(pl.lit(False).alias("_nik_sci"))
@@ -331,7 +332,7 @@ def check_frame(
     # Village: from the file's village code inside ``area``, or ``area`` itself for a village-level import.
     df = _resolve_villages(df, area, sink)
     _check_home_and_age(df, sink, today)
-    return _check_repeats(df, sink, exclude_person_id)
+    return _check_repeats(df, sink, exclude_person_id, reimport=reimport)
 
 
 def _check_required(df: pl.DataFrame, sink: IssueSink) -> None:
@@ -348,7 +349,9 @@ def _check_nik(df: pl.DataFrame, sink: IssueSink, today: dt.date) -> pl.DataFram
     """The NIK's structure: 16 digits whose birth date and sex agree with the row's (``_nik_*`` columns)."""
     nik = pl.col("nik")
     nik_ok = nik.str.contains(r"^\d{16}$").fill_null(False)
-    sink.add(df, nik.is_not_null() & ~nik_ok, "nik", "nik_length", nik, length=nik.str.len_chars())
+    digits = nik.str.contains(r"^\d*$").fill_null(True)
+    sink.add(df, nik.is_not_null() & ~nik_ok & digits, "nik", "nik_length", nik, length=nik.str.len_chars())
+    sink.add(df, nik.is_not_null() & ~digits & ~pl.col("_nik_sci"), "nik", "nik_not_digits", nik)
     day_raw = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
     month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
     yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
@@ -395,7 +398,7 @@ def _check_nik(df: pl.DataFrame, sink: IssueSink, today: dt.date) -> pl.DataFram
         "birth_date",
         "nik_birth_date_mismatch",
         bd.dt.strftime("%d/%m/%Y"),
-        nik_date=nd.dt.strftime("%d/%m/%Y"),
+        nik_date=nd.dt.strftime("%d/%m/%y"),  # the NIK holds two year digits only: no guessed century
     )
     return df
 
@@ -446,9 +449,11 @@ def _check_home_and_age(df: pl.DataFrame, sink: IssueSink, today: dt.date) -> No
         ).cast(pl.Int32)
     )
     lo, hi = settings.JARING_MIN_WORKING_AGE, settings.JARING_MAX_WORKING_AGE
+    future = bd.is_not_null() & (bd > pl.lit(today))
+    sink.add(df, future, "birth_date", "birth_date_future", bd.dt.strftime("%d/%m/%Y"))
     sink.add(
         df,
-        born.is_not_null() & ((age < lo) | (age > hi)),
+        born.is_not_null() & ~future.fill_null(False) & ((age < lo) | (age > hi)),
         "birth_date",
         "age_outside_limits",
         age,
@@ -457,7 +462,9 @@ def _check_home_and_age(df: pl.DataFrame, sink: IssueSink, today: dt.date) -> No
     )
 
 
-def _check_repeats(df: pl.DataFrame, sink: IssueSink, exclude_person_id: int | None) -> pl.DataFrame:
+def _check_repeats(
+    df: pl.DataFrame, sink: IssueSink, exclude_person_id: int | None, *, reimport: bool = False
+) -> pl.DataFrame:
     """Repeats: a NIK twice in the file, a form submission imported before, a NIK already registered."""
     nik = pl.col("nik")
     ok = pl.col("_nik_ok")
@@ -482,6 +489,10 @@ def _check_repeats(df: pl.DataFrame, sink: IssueSink, exclude_person_id: int | N
             df = df.with_columns(again.fill_null(False).alias("_skip"))
     # Already in the registry: reported, never merged or overwritten.
     existing = _existing_niks(df.filter(ok & ~pl.col("_skip")).get_column("nik"), exclude_person_id)
+    if existing.len() and reimport:
+        from jaring.imports.reimport import report_registered
+
+        return report_registered(df, existing, sink)
     if existing.len():
         sink.add(df, nik.is_in(existing.implode()) & ~pl.col("_skip"), "nik", "nik_exists", nik)
     return df

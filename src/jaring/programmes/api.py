@@ -14,9 +14,9 @@ from jaring.accounts.models import Organisation
 from jaring.accounts.scope import scope_for
 from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.geo.models import Area, AreaLevel
+from jaring.planning.premiums import PAYER_KINDS, PremiumError, parse_month
+from jaring.planning.rules import RuleError
 from jaring.programmes import services
-from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, parse_month, premium
-from jaring.programmes.lib.rules import RuleError
 from jaring.programmes.models import FundingSource, Programme, month_label
 from jaring.programmes.schemas import (
     MONTH_PATTERN,
@@ -162,7 +162,7 @@ def get_premium(
         detail = f"Unknown payer kind {payer!r} / jenis pembayar {payer!r} tidak dikenal"
         return Status(422, {"detail": detail, "code": "bad_payer"})
     try:
-        b = premium(income, month, payer, occupation or None, jht=jht)
+        b = services.premium(income, month, payer, occupation or None, jht=jht)
     except PremiumError as exc:
         body = {"detail": f"{exc.message_id} / {exc.message_en}", "code": exc.code}
         return Status(422, body | {"message_id": exc.message_id, "message_en": exc.message_en})

@@ -13,9 +13,9 @@ from jaring.accounts.scope import scope_for
 from jaring.core.http import request_id
 from jaring.geo.models import Area
 from jaring.registry import services
-from jaring.registry.lib.search import PersonFilters, capped_count, with_list_relations
 from jaring.registry.models import ChangeVia, OccupationCategory, Person
 from jaring.registry.schemas import ChangeOut, ErrorOut, PersonIn, PersonOut, PersonPage, PersonPatch
+from jaring.registry.search import PersonFilters, capped_count, with_list_relations
 
 router = Router(tags=["persons"])
 
@@ -137,7 +137,7 @@ def similar_persons(
     exclude: int | None = Query(None, ge=1, description="Id of the person being edited (left out)."),
 ) -> Any:
     """Same birth date and a similar name, the same NIK, or a NIK one digit away, across the registry."""
-    from jaring.registry.lib.similar import find_similar
+    from jaring.registry.similar import find_similar
 
     scope = scope_for(request.user)
     if not scope.can_read_personal_data:

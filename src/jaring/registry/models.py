@@ -90,6 +90,11 @@ PERSON_FIELDS = [
 AUDITED_FIELDS = [f"{f}_id" if f in ("village", "occupation") else f for f in PERSON_FIELDS]
 
 
+# imports.models.ReviewStatus.APPROVED, written here because the registry sits below imports
+# (tests/test_layers.py checks the two agree).
+APPROVED_REVIEW = "approved"
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     """Registry-wide filters shared by every app (scope filtering lives in accounts.scope)."""
 
@@ -99,9 +104,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
     def approved(self) -> PersonQuerySet:
         """Current persons from batches BPS approved: the only ones programmes may draw on."""
-        from jaring.imports.models import ReviewStatus
-
-        return self.current().filter(batch__review_status=ReviewStatus.APPROVED)
+        return self.current().filter(batch__review_status=APPROVED_REVIEW)
 
 
 class Person(models.Model):

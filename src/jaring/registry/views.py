@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jaring.accounts.scope import Scope, scope_for
+from jaring.core import changelog
 from jaring.core.http import download, request_id
-from jaring.programmes import services as programme_services
-from jaring.registry import services
+from jaring.registry import hooks, services
 from jaring.registry.exports import export_frame, to_csv, to_xlsx
 from jaring.registry.forms import FilterForm, PersonForm
-from jaring.registry.lib.search import COUNT_CAP, PersonFilters, capped_count, with_list_relations
 from jaring.registry.models import AUDITED_FIELDS, ChangeVia, OccupationCategory, Person
+from jaring.registry.search import COUNT_CAP, PersonFilters, capped_count, with_list_relations
 
 PAGE_SIZE = 50
 
@@ -98,7 +98,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """All fields of a person, the household (same KK, in scope) and the change log."""
     scope = _personal_scope(request)
     person = _get_person(scope, person_id)
-    changes = list(services.person_changes(person.pk)[:100])
+    changes = changelog.annotate(
+        services.person_changes(person.pk)[:100], lambda _c: Person, lambda c: c.changed_fields()
+    )
     fields = [(Person._meta.get_field(name), getattr(person, name)) for name in _DETAIL_FIELDS]
     return render(
         request,
@@ -110,7 +112,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "changes": changes,
             "labels": _field_labels(),
             "can_edit": scope.can_edit and scope.covers_area(person.village),
-            "can_see_coverage": programme_services.can_read(scope),
+            **hooks.person_detail_flags(scope),
         },
     )
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from jaring.dedup.lib.indonesian import name_key_expr, normalise_name_expr
+from jaring.core.lib.text import name_key_expr, normalise_name_expr
 
 Progress = Callable[[float, str], None]
 
