@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import polars as pl
 
 from jaring.synth import mixes
 
-if TYPE_CHECKING:
-    from jaring.synth.generator import SynthOptions
+
+class RenderOptions(Protocol):
+    """What rendering reads of the generator's options (SynthOptions has both)."""
+
+    dup_rate: float
+    noise: float
+
 
 # The kinds of mess `--noise` adds, with their relative weight (x noise rate = probability per row).
 NOISE_KINDS: dict[str, float] = {
@@ -51,7 +56,7 @@ def _typo(col: pl.Expr, pos: pl.Expr, kind: pl.Expr) -> pl.Expr:
 
 
 def render_rows(
-    population: pl.DataFrame, opts: SynthOptions, rng: np.random.Generator
+    population: pl.DataFrame, opts: RenderOptions, rng: np.random.Generator
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Spreadsheet rows (contract columns, text) with duplicates and noise, and the truth per row."""
     rows = _noise_flags(_with_duplicates(population, opts, rng), opts, rng)
@@ -59,7 +64,7 @@ def render_rows(
     return _render(rows, _out_columns(date_out), _truth_columns(swappable))
 
 
-def _with_duplicates(population: pl.DataFrame, opts: SynthOptions, rng: np.random.Generator) -> pl.DataFrame:
+def _with_duplicates(population: pl.DataFrame, opts: RenderOptions, rng: np.random.Generator) -> pl.DataFrame:
     """The persons plus their second listings (some in another village), in listing order."""
     population = population.drop("region", "outside", "household", "village_name", "occupation_slug")
     n = population.height
@@ -90,7 +95,7 @@ def _with_duplicates(population: pl.DataFrame, opts: SynthOptions, rng: np.rando
     return rows.sort("order")
 
 
-def _noise_flags(rows: pl.DataFrame, opts: SynthOptions, rng: np.random.Generator) -> pl.DataFrame:
+def _noise_flags(rows: pl.DataFrame, opts: RenderOptions, rng: np.random.Generator) -> pl.DataFrame:
     """Which noise each row gets (flags ``n_<kind>``) and the random draws its noise expressions read."""
     m = rows.height
     noise = min(max(opts.noise, 0.0), MAX_NOISE)
