@@ -40,6 +40,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/ruff format --check src tests bench tools
 	$(VENV)/bin/mypy
+	$(PY) tools/deadcode.py
 	$(VENV)/bin/lint-imports --no-logo
 	JARING_VAR_DIR=$$(mktemp -d) $(JARING) makemigrations --check --dry-run
 

@@ -60,10 +60,6 @@ class Scope:
     is_superuser: bool = False
 
     @property
-    def is_anonymous(self) -> bool:
-        return self.user is None or not self.user.is_authenticated
-
-    @property
     def sees_everywhere(self) -> bool:
         return self.is_superuser
 

@@ -21,6 +21,7 @@ from jaring.accounts.scope import scope_for
 from jaring.agreements import access, services
 from jaring.agreements.forms import AgreementForm, StepForm
 from jaring.agreements.models import Agreement, AgreementStatus, Purpose
+from jaring.core.lib.spreadsheet import XLSX_MIME
 
 ACCESS_KINDS = {
     "detail": gettext_lazy("a person's page"),
@@ -28,7 +29,7 @@ ACCESS_KINDS = {
     "export": gettext_lazy("an export"),
     "api": gettext_lazy("the API"),
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_MIME
 
 
 def _visible(request: HttpRequest, pk: int) -> Agreement:

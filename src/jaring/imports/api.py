@@ -11,9 +11,10 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from jaring.accounts.scope import scope_for
+from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.imports.models import Batch, BatchStatus, Severity
 from jaring.imports.rounds import rules as round_rules
-from jaring.imports.services import create_batch
+from jaring.imports.services import batch_for, create_batch
 from jaring.imports.tasks import start_commit, start_validation
 
 router = Router(tags=["batches"])
@@ -91,13 +92,7 @@ def batch_out(b: Batch) -> dict[str, Any]:
 
 def _get_batch(request: HttpRequest, batch_id: int) -> Batch:
     # Outside the scope is a 404: the caller must not learn that the batch exists.
-    batch = (
-        scope_for(request.user)
-        .batches()
-        .select_related("village", "created_by", "round")
-        .filter(pk=batch_id)
-        .first()
-    )
+    batch = batch_for(request.user, batch_id)
     if batch is None:
         raise Http404("Not found / tidak ditemukan")
     return batch
@@ -130,7 +125,7 @@ def list_batches(
         "responses": {
             "200": {
                 "description": "An XLSX workbook: the headers, one synthetic example row and a notes sheet.",
-                "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+                "content": {XLSX_MIME: {}},
             }
         }
     },
@@ -140,9 +135,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     highlighted, and one SINTETIS example row to delete) and a notes sheet on every column."""
     from jaring.imports.template import template_xlsx
 
-    response = HttpResponse(
-        template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(template_xlsx(), content_type=XLSX_MIME)
     response["Content-Disposition"] = 'attachment; filename="jaring-import-template.xlsx"'
     return response
 

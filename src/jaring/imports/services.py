@@ -41,6 +41,15 @@ def staging_dir() -> Path:
     return path
 
 
+def batch_for(user: Any, batch_id: int) -> Batch | None:
+    """The batch if this user's scope shows it (None otherwise: the caller answers 404, never 403)."""
+    from jaring.accounts.scope import scope_for
+
+    return (
+        scope_for(user).batches().select_related("village", "created_by", "round").filter(pk=batch_id).first()
+    )
+
+
 def _hash_and_size(fh: Any) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0

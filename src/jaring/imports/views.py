@@ -12,21 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_for
+from jaring.core.http import download
+from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.imports.forms import UploadForm
 from jaring.imports.models import Batch, BatchStatus, Severity
 from jaring.imports.rounds import rules as round_rules
-from jaring.imports.services import create_batch, issue_report
+from jaring.imports.services import batch_for, create_batch, issue_report
 from jaring.imports.tasks import start_commit, start_validation
 
 
 def _get_batch(request: HttpRequest, batch_id: int) -> Batch:
-    batch = (
-        scope_for(request.user)
-        .batches()
-        .select_related("village", "created_by", "round")
-        .filter(pk=batch_id)
-        .first()
-    )
+    batch = batch_for(request.user, batch_id)
     if batch is None:
         raise Http404(_("Batch not found"))
     return batch
@@ -80,7 +76,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = XLSX_MIME
 
 
 @login_required
@@ -149,9 +145,4 @@ def batch_report(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
     """The issue report (rows with issues, original cells plus an issues column) as CSV or XLSX."""
     batch = _get_batch(request, batch_id)
     data = issue_report(batch, fmt)
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
-    )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-issues.{fmt}"'
-    return response
+    return download(data, f"batch-{batch.pk}-issues.{fmt}")

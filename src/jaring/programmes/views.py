@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from jaring.accounts.scope import scope_for
 from jaring.core import changelog
+from jaring.core.http import download
 from jaring.planning.rules import RuleError
 from jaring.programmes import explain, services, tasks
 from jaring.programmes.forms import FundingSourceForm, ProgrammeForm
@@ -333,11 +334,7 @@ def plan_approve(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(content, filename)
 
 
 @login_required

@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from jaring.accounts.scope import scope_for
+from jaring.core.http import request_id
 from jaring.geo.models import Area
 from jaring.registry import services
 from jaring.registry.models import ChangeVia, OccupationCategory, Person
@@ -198,7 +199,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
         )
     data = _resolve(payload.model_dump())
     person = services.create_person(
-        data, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", "")
+        data, actor=request.user, via=ChangeVia.API, request_id=request_id(request)
     )
     return Status(201, person_out(Person.objects.select_related("village", "occupation").get(pk=person.pk)))
 
@@ -234,7 +235,7 @@ def _update(request: HttpRequest, person_id: int, payload: PersonPatch, *, parti
         actor=request.user,
         expected_version=version,
         via=ChangeVia.API,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request_id(request),
     )
     return person_out(Person.objects.select_related("village", "occupation").get(pk=updated.pk))
 
@@ -275,7 +276,7 @@ def delete_person(request: HttpRequest, person_id: int, version: int | None = Qu
         person,
         actor=request.user,
         via=ChangeVia.API,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request_id(request),
         expected_version=version,
     )
     return Status(204, None)

@@ -53,9 +53,6 @@ class EmploymentStatus(models.TextChoices):
     UNPAID_FAMILY = "unpaid_family", _("Unpaid family worker")
 
 
-FORMAL_STATUSES = {EmploymentStatus.EMPLOYER_PERMANENT, EmploymentStatus.EMPLOYEE}
-
-
 class BpjsStatus(models.TextChoices):
     NONE = "none", _("Not a member")
     ACTIVE = "active", _("Active member")
@@ -215,12 +212,6 @@ class Person(models.Model):
 
         self.name_search = search_key(self.full_name)
         super().save(*args, **kwargs)
-
-    @property
-    def is_informal(self) -> bool | None:
-        if not self.employment_status:
-            return None
-        return self.employment_status not in FORMAL_STATUSES
 
     def age_on(self, day: dt.date) -> int | None:
         """Age in whole years on ``day``."""

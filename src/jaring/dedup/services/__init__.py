@@ -23,6 +23,7 @@ from .access import (
     decidable,
     message,
     pairs_for,
+    runs_for,
     search_pairs,
 )
 from .conflicts import CONFLICT_CODES, collect_conflicts, reopen_conflict, resolve_conflict
@@ -74,6 +75,7 @@ __all__ = [
     "resolve_conflict",
     "run_dedup",
     "run_in_progress",
+    "runs_for",
     "search_pairs",
     "undo_decision",
 ]

@@ -13,6 +13,7 @@ from jaring.accounts.models import Role
 from jaring.accounts.scope import Scope, scope_for
 from jaring.dedup.models import (
     CandidatePair,
+    DedupRun,
     NikConflict,
     PairStatus,
 )
@@ -76,6 +77,19 @@ def pairs_for(scope: Scope) -> QuerySet[CandidatePair]:
         return qs
     villages = scope.villages().values("id")
     return qs.filter(person_a__village__in=villages, person_b__village__in=villages)
+
+
+def runs_for(scope: Scope) -> QuerySet[DedupRun]:
+    """Runs that compared persons of this user's area: over it, inside it, around it, or the whole registry.
+
+    A run over another regency is not listed: its counts are that regency's business.
+    """
+    qs = DedupRun.objects.all()
+    if not scope.can_read_personal_data:
+        return qs.none()
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(area__isnull=True) | Q(area__in=scope.areas().values("id")))
 
 
 def decidable(qs: QuerySet[CandidatePair]) -> QuerySet[CandidatePair]:

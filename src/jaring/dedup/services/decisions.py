@@ -28,10 +28,6 @@ from jaring.registry.services import StaleVersion, validate_person_data
 from .access import FK_FIELDS, MERGE_FIELDS, DedupError, _require_decider
 
 
-def _value(person: Person, name: str) -> Any:
-    return getattr(person, f"{name}_id" if name in FK_FIELDS else name)
-
-
 def _lock_pair(pair: CandidatePair) -> tuple[Person, Person]:
     locked = {
         p.pk: p
@@ -64,6 +60,44 @@ def _image(person: Person) -> dict[str, Any]:
     return {**person.snapshot(), "merged_into_id": person.merged_into_id}
 
 
+def _lock_mergeable(
+    pair: CandidatePair, actor: Any, versions: tuple[int, int] | None
+) -> tuple[CandidatePair, Person, Person]:
+    """Lock the open pair and its two records; refuse a decided pair, a stale edit or a merged record."""
+    pair = CandidatePair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != PairStatus.OPEN:
+        raise DedupError(
+            "not_open",
+            f"The pair is already decided ({pair.status}).",
+            f"Pasangan ini sudah diputuskan ({pair.status}).",
+        )
+    a, b = _lock_pair(pair)
+    _require_decider(actor, a.village, b.village)
+    if versions is not None:
+        for person, expected in zip((a, b), versions, strict=True):
+            if person.version != expected:
+                raise StaleVersion(person.pk, expected, person.version)
+    if a.merged_into_id or b.merged_into_id:
+        raise DedupError(
+            "already_merged",
+            "One of the two records is already merged into another record.",
+            "Salah satu data sudah digabung ke data lain.",
+        )
+    return pair, a, b
+
+
+def _take_chosen_values(
+    survivor: Person, other: Person, by_side: dict[str, Person], choices: dict[str, str], side: str
+) -> None:
+    """The survivor takes each field from the side chosen for it (the NIK's side by default)."""
+    for name in MERGE_FIELDS:
+        if name == "nik":
+            continue
+        if by_side[choices.get(name, side)] is other:
+            attr = f"{name}_id" if name in FK_FIELDS else name
+            setattr(survivor, attr, getattr(other, attr))
+
+
 def merge_pair(
     pair: CandidatePair,
     *,
@@ -76,36 +110,11 @@ def merge_pair(
     """Merge the pair: the survivor (whose NIK is chosen) takes the chosen values; the other stays, merged."""
     choices = {k: v for k, v in (choices or {}).items() if k in MERGE_FIELDS and v in ("a", "b")}
     with transaction.atomic():
-        pair = CandidatePair.objects.select_for_update().get(pk=pair.pk)
-        if pair.status != PairStatus.OPEN:
-            raise DedupError(
-                "not_open",
-                f"The pair is already decided ({pair.status}).",
-                f"Pasangan ini sudah diputuskan ({pair.status}).",
-            )
-        a, b = _lock_pair(pair)
-        _require_decider(actor, a.village, b.village)
-        if versions is not None:
-            for person, expected in zip((a, b), versions, strict=True):
-                if person.version != expected:
-                    raise StaleVersion(person.pk, expected, person.version)
-        if a.merged_into_id or b.merged_into_id:
-            raise DedupError(
-                "already_merged",
-                "One of the two records is already merged into another record.",
-                "Salah satu data sudah digabung ke data lain.",
-            )
+        pair, a, b = _lock_mergeable(pair, actor, versions)
         side = choices.get("nik", "a")
         survivor, other = (a, b) if side == "a" else (b, a)
-        by_side = {"a": a, "b": b}
         before_s, before_o = _image(survivor), _image(other)
-        for name in MERGE_FIELDS:
-            if name == "nik":
-                continue
-            source = by_side[choices.get(name, side)]
-            if source is other:
-                attr = f"{name}_id" if name in FK_FIELDS else name
-                setattr(survivor, attr, getattr(other, attr))
+        _take_chosen_values(survivor, other, {"a": a, "b": b}, choices, side)
         if survivor.village_id != before_s["village_id"]:
             survivor.village = Area.objects.get(pk=survivor.village_id)
             _require_decider(actor, survivor.village)

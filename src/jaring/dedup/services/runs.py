@@ -139,7 +139,7 @@ def _run(run: DedupRun, progress: Progress | None, started: float) -> RunOutcome
     _set_progress(run, 0.01, "conflicts", progress)
     try:
         collect_conflicts(area=run.area)
-    except Exception:  # conflicts are a side task: a surprise in an old file must not stop the run
+    except Exception:  # noqa: BLE001 — a side task, logged with its traceback: it must not stop the run
         log.exception("recording NIK conflicts failed")
     frame = registry_frame(persons_of(run.area))
     _set_progress(run, 0.05, "reading", progress, n=frame.height)

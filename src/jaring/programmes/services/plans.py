@@ -416,7 +416,7 @@ def run_plan_job(job: Any) -> Any:
             )
         else:
             plan = save_plan_view(view, actor=job.created_by, via="web", label=job.label)
-    except Exception as exc:  # recorded for the user; the job page shows it
+    except Exception as exc:  # noqa: BLE001 — job runner: the fault is recorded on the job, its page shows it
         text = str(exc)[:400]
         _job_progress(
             job,
