@@ -162,7 +162,7 @@ def access_report(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         raise Http404(_("Not a month (YYYY-MM)")) from exc
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(access.report_xlsx(data), content_type=XLSX)
+        response = HttpResponse(access.report_xlsx(data), content_type=XLSX_MIME)
         response["Content-Disposition"] = f'attachment; filename="akses-{agreement.pk}-{month}.xlsx"'
         return response
     for item in data["items"]:
