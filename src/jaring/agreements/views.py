@@ -29,7 +29,6 @@ ACCESS_KINDS = {
     "export": gettext_lazy("an export"),
     "api": gettext_lazy("the API"),
 }
-XLSX = XLSX_MIME
 
 
 def _visible(request: HttpRequest, pk: int) -> Agreement:
