@@ -29,7 +29,6 @@ ACCESS_KINDS = {
     "export": gettext_lazy("an export"),
     "api": gettext_lazy("the API"),
 }
-XLSX = XLSX_MIME
 
 
 def _visible(request: HttpRequest, pk: int) -> Agreement:
@@ -162,7 +161,7 @@ def access_report(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         raise Http404(_("Not a month (YYYY-MM)")) from exc
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(access.report_xlsx(data), content_type=XLSX)
+        response = HttpResponse(access.report_xlsx(data), content_type=XLSX_MIME)
         response["Content-Disposition"] = f'attachment; filename="akses-{agreement.pk}-{month}.xlsx"'
         return response
     for item in data["items"]:
