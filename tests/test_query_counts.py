@@ -167,6 +167,33 @@ def _grow_villages(world: World, n: int) -> None:
         )
 
 
+def _grow_agreements(world: World, n: int) -> None:
+    """Copies of the demo's MoU (same parties), each under its own number."""
+    from jaring.agreements import demo
+    from jaring.agreements.models import Agreement, AgreementParty
+
+    if not Agreement.objects.exists():
+
+        class _Report:
+            pass
+
+        report: Any = _Report()
+        report.world = world
+        demo.seed_demo(report, lambda _m: None)
+    model = Agreement.objects.order_by("pk").first()
+    assert model is not None
+    parties = list(AgreementParty.objects.filter(agreement=model))
+    for _ in range(n):
+        copy = Agreement.objects.get(pk=model.pk)
+        copy.pk = None
+        copy.number = f"UJI/{next(_serial)}/2025"
+        copy.save()
+        for party in parties:
+            party.pk = None
+            party.agreement = copy
+            party.save()
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -196,6 +223,8 @@ CASES = [
     Case("programme list", "/programmes/", "disnaker.officer", _grow_programmes),
     Case("programmes API", "/api/v1/programmes", "disnaker.officer", _grow_programmes, api=True),
     Case("programme detail (sources)", "/programmes/baseline/", "disnaker.officer", _grow_sources),
+    Case("agreement list", "/agreements/", "diskominfo.steward", _grow_agreements),
+    Case("agreements API", "/api/v1/agreements/?limit=100", "diskominfo.steward", _grow_agreements, api=True),
     Case("area search", "/areas/?q=desa%20uji", "diskominfo.steward", _grow_villages),
     Case("area page (children)", "/areas/35.25.10/", "diskominfo.steward", _grow_villages),
     Case(

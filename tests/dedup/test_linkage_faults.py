@@ -8,11 +8,11 @@ from typing import Any
 
 import polars as pl
 import pytest
-from jaring.dedup.lib.synthetic import synthetic_registry
 from splink.internals.exceptions import EMTrainingException
 from splink.internals.linker_components.training import LinkerTraining
 
 from jaring.dedup.lib.linkage import RECORD_SCHEMA, find_duplicates
+from jaring.synth.linkage import synthetic_registry
 
 
 @pytest.fixture(scope="module")

@@ -137,10 +137,14 @@ class Agreement(models.Model):
             "aggregates_only": self.aggregates_only,
             "min_cell": self.min_cell,
             "document_sha256": self.document_sha256,
-            "parties": sorted(
-                [p.organisation.slug, p.role] for p in self.parties.select_related("organisation")
-            ),
+            "parties": sorted([p.organisation.slug, p.role] for p in self._parties()),
         }
+
+    def _parties(self) -> Any:
+        """The parties with their organisations: the list's prefetch when there is one (no query per row)."""
+        if "parties" in getattr(self, "_prefetched_objects_cache", {}):
+            return self.parties.all()
+        return self.parties.select_related("organisation")
 
     def terms(self) -> Terms:
         """This agreement's current version for the policy check."""

@@ -455,6 +455,6 @@ def agreement_out(a: Agreement) -> dict[str, Any]:
         "effective_status": a.effective_status(),
         "parties": [
             {"organisation": p.organisation.slug, "name": p.organisation.name, "role": p.role}
-            for p in a.parties.select_related("organisation")
+            for p in a.parties.all()  # prefetched by the lists (select_related here would query per row)
         ],
     }
