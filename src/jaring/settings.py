@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jaring.review",
     "jaring.dedup",
     "jaring.programmes",
+    "jaring.audit",
 ]
 
 MIDDLEWARE = [
