@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jaring.accounts.scope import scope_for
+from jaring.core.lib.tables import table_page
 from jaring.programmes import services
 from jaring.programmes.forms import FundingSourceForm, ProgrammeForm
 from jaring.programmes.models import FundingSource, Programme
@@ -272,7 +273,18 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         context |= {
             "summary": summary,
             "month_rows": _month_rows(summary),
-            "villages": services.village_table(view, request.user),
+            "villages": table_page(
+                request,
+                services.village_table(view, request.user),
+                columns={
+                    "village": lambda v: v["village"],
+                    "persons": lambda v: v["persons"],
+                    "covered": lambda v: v["covered"],
+                },
+                search=lambda v: f"{v['village']} {v['code']}",
+                default_sort="persons",
+                default_descending=True,
+            ),
             "reason_text": {
                 code: texts[0] if (get_language() or "id").startswith("id") else texts[1]
                 for code, texts in services.REASON_TEXT.items()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MONTHS = {
     "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
@@ -46,7 +46,10 @@ def format_number(
     if number is None:
         return "" if value is None else str(value)
     thousands, decimal = separators(language)
-    text = f"{abs(number):,.{decimals}f}"  # Python's "1,234.5"
+    rounded = abs(number).quantize(
+        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+    )  # 0.5 up, as people do
+    text = f"{rounded:,.{decimals}f}"  # Python's "1,234.5"
     whole, _, frac = text.partition(".")
     if trim and frac:
         frac = frac.rstrip("0")
