@@ -1,4 +1,4 @@
-"""A new user's walk in a browser: the top bar fits one line at 1280 px; long tables are paged; the audit trail."""
+"""A new user's walk in a browser: a one-line top bar at 1280 px, paged long tables, the audit trail."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from jaring.core.lib.tables import table_page
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Workers per village and per occupation within the user's scope (counts only); the village table paged."""
+    """Workers per village and per occupation in the user's scope (counts only); villages paged."""
     scope = scope_for(request.user)
     stats = cached_dashboard_stats(scope)
     villages = table_page(

@@ -77,13 +77,14 @@ def table_page(
     # Python's sort is stable: ties keep the rows' own order (by area code), whichever way the column goes.
     found.sort(key=lambda r: _sortable(value(r)), reverse=descending)
     page = Paginator(found, per_page).get_page(request.GET.get("page"))
-    others = [(k, v) for k, v in request.GET.items() if k not in {"page", "sort"} and v]
+    params = [(k, str(v)) for k, v in request.GET.items() if v]
+    others = [(k, v) for k, v in params if k not in {"page", "sort"}]
     links = {}
     for name in columns:
         flip = name == key and not descending
-        params = [*others, ("sort", f"-{name}" if flip else name)]
-        links[name] = SortLink(href="?" + urlencode(params), active=name == key, descending=descending)
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+        link = [*others, ("sort", f"-{name}" if flip else name)]
+        links[name] = SortLink(href="?" + urlencode(link), active=name == key, descending=descending)
+    query = urlencode([(k, v) for k, v in params if k != "page"])
     return TablePage(
         page=page,
         q=q,
@@ -91,7 +92,7 @@ def table_page(
         descending=descending,
         sort_links=links,
         query=query,
-        keep=[(k, v) for k, v in request.GET.items() if k not in {"page", "q"} and v],
+        keep=[(k, v) for k, v in params if k not in {"page", "q"}],
         total=len(rows),
     )
 
