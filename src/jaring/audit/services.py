@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -60,6 +61,7 @@ class AuditEntry:
     object_label: str
     object_url: str = ""
     summary: str = ""
+    note: str = ""  # free text a person wrote (a review comment): shown as written, in its own language
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -81,12 +83,23 @@ def _actor_name(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-def _changed_keys(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+def _changed_keys(before: dict[str, Any] | None, after: dict[str, Any] | None, model: Any = None) -> str:
+    """The changed fields by their labels ("phone (E.164), address"), for an update; empty otherwise."""
     before, after = before or {}, after or {}
-    keys = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
     if not before or not after:
         return ""
-    return ", ".join(k.replace("_", " ") for k in keys[:8]) + (" …" if len(keys) > 8 else "")
+    keys = [
+        k
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k) and k not in {"updated_at", "texts", "version"}
+    ]
+    labels = []
+    for k in keys[:8]:
+        try:
+            labels.append(str(model._meta.get_field(k.removesuffix("_id")).verbose_name))
+        except (AttributeError, FieldDoesNotExist):  # no field (an old log entry): read as words
+            labels.append(k.replace("_", " "))
+    return ", ".join(labels) + (" …" if len(keys) > 8 else "")
 
 
 # --- the sources --------------------------------------------------------------------------------------
@@ -114,14 +127,14 @@ def _person_changes(scope: Scope, f: AuditFilters) -> QuerySet[Any] | None:
 
 
 def _person_entries(rows: list[Any]) -> list[AuditEntry]:
-    from jaring.registry.models import ChangeAction, ChangeVia
+    from jaring.registry.models import ChangeAction, ChangeVia, Person
 
     actions, vias = dict(ChangeAction.choices), dict(ChangeVia.choices)
     out = []
     for c in rows:
         image = c.after or c.before or {}
         name = image.get("full_name", "")
-        summary = _changed_keys(c.before, c.after)
+        summary = _changed_keys(c.before, c.after, Person)
         via = str(vias.get(c.via, c.via))
         if c.batch_id:
             via += " · " + _("batch #%(n)s") % {"n": c.batch_id}
@@ -171,9 +184,10 @@ def _programme_entries(rows: list[Any]) -> list[AuditEntry]:
     out = []
     for c in rows:
         try:
-            label = str(apps.get_model("programmes", c.model)._meta.verbose_name)
+            model = apps.get_model("programmes", c.model)
+            label = str(model._meta.verbose_name)
         except LookupError:
-            label = c.model
+            model, label = None, c.model
         image = c.after or c.before or {}
         name = image.get("name", "") or f"#{c.object_id}"
         slug = slugs.get(c.programme_id)
@@ -186,7 +200,7 @@ def _programme_entries(rows: list[Any]) -> list[AuditEntry]:
                 action=str(_ACTION_LABELS.get(c.action, c.action)),
                 object_label=f"{label.capitalize()}: {name}",
                 object_url=reverse("programmes:detail", args=[slug]) if slug else "",
-                summary=_changed_keys(c.before, c.after),
+                summary=_changed_keys(c.before, c.after, model),
                 extra={"programme_id": c.programme_id, "model": c.model, "object_id": c.object_id},
             )
         )
@@ -259,7 +273,8 @@ def _review_entries(rows: list[Any]) -> list[AuditEntry]:
                 object_label=_("Batch #%(n)s, %(village)s")
                 % {"n": e.batch_id, "village": e.batch.village.name},
                 object_url=reverse("review:batch", args=[e.batch_id]),
-                summary=f"{moved}" + (f" · {e.comment}" if e.comment else ""),
+                summary=moved,
+                note=e.comment,
                 extra={"batch_id": e.batch_id},
             )
         )
@@ -455,5 +470,5 @@ def export_rows(log: AuditLog) -> Iterator[list[str]]:
             e.actor,
             e.action,
             e.object_label,
-            e.summary,
+            f"{e.summary} · {e.note}" if e.note else e.summary,
         ]

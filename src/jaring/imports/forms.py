@@ -31,8 +31,8 @@ class UploadForm(forms.Form):
         round_field.queryset = rounds if rounds is not None else Round.objects.none()
         field = self.fields["village"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = villages if villages is not None else Area.objects.none()
-        field.label_from_instance = lambda a: f"{a.name} ({a.code})"  # type: ignore[method-assign,assignment]
+        field.queryset = villages.select_related("parent") if villages is not None else Area.objects.none()
+        field.label_from_instance = Area.place_label  # type: ignore[method-assign,assignment]
 
     def clean(self) -> dict[str, Any]:
         """A round must have the chosen area among its targets."""

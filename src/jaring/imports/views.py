@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_for
+from jaring.core.lib.bilingual import one_language
 from jaring.imports.forms import UploadForm
 from jaring.imports.models import Batch, BatchStatus, Severity
 from jaring.imports.services import create_batch, issue_report
@@ -110,7 +111,7 @@ def batch_status(request: HttpRequest, batch_id: int) -> JsonResponse:
             "status": batch.status,
             "status_display": batch.get_status_display(),
             "progress": batch.progress,
-            "message": batch.progress_message,
+            "message": one_language(batch.progress_message),
             "finished": batch.status in {BatchStatus.VALIDATED, BatchStatus.COMMITTED, BatchStatus.FAILED},
         }
     )

@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
 from django.utils.translation import get_language
 
 from jaring.core.lib import formatting as fmt
+from jaring.core.lib.texts import localized
 
 register = template.Library()
 
@@ -50,3 +52,31 @@ def decimal(value: Any) -> str:
 def month(value: Any) -> str:
     """A month: Agu 2025 (id), Aug 2025 (en)."""
     return fmt.format_month(value, get_language())
+
+
+@register.filter
+def text(obj: Any, field: str) -> str:
+    """A stored text in the reader's language (``{{ source|text:"legal_basis" }}``)."""
+    return localized(obj, field, get_language())
+
+
+_QUOTED_AREA = re.compile(r"'(\d{2}(?:\.\d{2}){1,2}(?:\.\d{4})?)'")
+_QUOTED_SLUG = re.compile(r"'([a-z]+(?:_[a-z0-9]+)+)'")
+
+
+@register.filter
+def readable(value: Any) -> str:
+    """A generated sentence with quoted area codes and occupation slugs as names ('35.25.10.2010' → Leran)."""
+    from jaring.geo.models import Area
+    from jaring.registry.models import OccupationCategory
+
+    text = str(value or "")
+    codes = set(_QUOTED_AREA.findall(text))
+    slugs = set(_QUOTED_SLUG.findall(text))
+    if codes:
+        names = dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
+        text = _QUOTED_AREA.sub(lambda m: names.get(m.group(1), m.group(0)), text)
+    if slugs:
+        labels = {o.slug: o.label for o in OccupationCategory.objects.filter(slug__in=slugs)}
+        text = _QUOTED_SLUG.sub(lambda m: labels.get(m.group(1), m.group(1).replace("_", " ")), text)
+    return text

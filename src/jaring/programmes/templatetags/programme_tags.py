@@ -21,8 +21,14 @@ def sees_programmes(user: Any) -> bool:
 
 @register.filter
 def month(value: Any) -> str:
-    """A stored month as YYYY-MM."""
-    return month_label(value)
+    """A stored month as the reader says it: "Agu 2025" (id), "Aug 2025" (en); never "2025-08"."""
+    from django.utils.translation import get_language
+
+    from jaring.core.lib.formatting import format_month
+
+    if value and not isinstance(value, str):
+        value = month_label(value)
+    return format_month(value, get_language())
 
 
 @register.filter
