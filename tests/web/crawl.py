@@ -266,11 +266,31 @@ def read(html: str) -> PageText:
     return PageText(parser.chunks, parser.links)
 
 
+def choice_codes() -> set[str]:
+    """Stored values of every model field's choices that differ from their label ("dbhcht", "in_review")."""
+    from django.apps import apps
+
+    codes = set()
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            for value, label in getattr(f, "flatchoices", None) or []:
+                if (
+                    isinstance(value, str)
+                    and value.islower()
+                    and value != str(label).lower()
+                    and len(value) > 2
+                ):
+                    codes.add(value)
+    return codes
+
+
 @dataclass
 class Catalogue:
     """The English msgids whose Indonesian differs: shown as they are on an Indonesian page, untranslated."""
 
     english: set[str] = field(default_factory=set)
+    codes: set[str] = field(default_factory=choice_codes)
+    msgids: set[str] = field(default_factory=set)  # every UI string ("committed" is English UI, not a code)
 
     @classmethod
     def load(cls) -> Catalogue:
@@ -280,7 +300,7 @@ class Catalogue:
                 continue
             if e.msgstr[0] and e.msgstr[0] != e.msgid and len(e.msgid) >= 4 and e.msgid not in ALLOW:
                 ids.add(e.msgid)
-        return cls(ids)
+        return cls(ids, choice_codes(), {e.msgid for e in parse(PO)})
 
 
 def _words(text: str, words: Iterable[str]) -> list[str]:
@@ -292,6 +312,8 @@ def problems(html: str, language: str, catalogue: Catalogue) -> list[str]:
     page = read(html)
     found: list[str] = []
     for chunk in page.chunks:
+        if chunk in catalogue.codes and chunk not in catalogue.msgids:
+            found.append(f"raw choice value {chunk!r}")
         for m in REASON_CODE.findall(chunk):
             found.append(f"raw code {m!r} in {chunk[:80]!r}")
         for m in SNAKE.findall(chunk):

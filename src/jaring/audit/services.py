@@ -172,6 +172,7 @@ _ACTION_LABELS = {
     "create": gettext_lazy("Created"),
     "update": gettext_lazy("Updated"),
     "delete": gettext_lazy("Deleted"),
+    "approve": gettext_lazy("Approved"),
 }
 
 

@@ -47,3 +47,11 @@ def sub(value: Any, other: Any) -> Any:
         return int(value) - int(other)
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def source_kind(value: Any) -> str:
+    """A funding source's kind as its label ("APBD (regional budget)"), never the code."""
+    from jaring.programmes.models import SourceKind
+
+    return str(dict(SourceKind.choices).get(value, value))
