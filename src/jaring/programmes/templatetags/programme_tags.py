@@ -32,6 +32,12 @@ def month(value: Any) -> str:
 
 
 @register.filter
+def iso_month(value: Any) -> str:
+    """A stored month as YYYY-MM, for form inputs (what a reader reads goes through ``month``)."""
+    return month_label(value) if value else ""
+
+
+@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """``mapping[key]`` in a template (None when missing)."""
     try:
