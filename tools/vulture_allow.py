@@ -12,6 +12,10 @@ AuditActorMiddleware
 LoginRequiredMiddleware
 # django-ninja reads a pagination class's nested ``Input`` schema by that name.
 Input
+# html.parser.HTMLParser calls these by name (the crawl test's text extractor).
+handle_starttag
+handle_endtag
+handle_data
 # `jaring rounds|agreements|token|audit ACTION` dispatch to ``self._<action>`` (getattr).
 _list
 _create

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jaring.dedup",
     "jaring.programmes",
     "jaring.agreements",
+    "jaring.audit",
 ]
 
 MIDDLEWARE = [

@@ -19,4 +19,5 @@ urlpatterns = [
     path("dedup/", include("jaring.dedup.urls")),
     path("programmes/", include("jaring.programmes.urls")),
     path("agreements/", include("jaring.agreements.urls")),
+    path("audit/", include("jaring.audit.urls")),
 ]

@@ -36,7 +36,10 @@ def test_leran_operator_uploads_sees_row_issues_commits_and_opens_a_person(
 
     page.wait_for_selector("#commit-button")
     issues = page.locator("#issue-table").inner_text()
-    assert "nik_scientific" in issues and "nik_duplicate_in_file" in issues
+    # Labels for readers; the codes stay in the cells' data-code (and title) attributes.
+    assert "NIK rusak oleh Excel" in issues and "NIK berulang dalam berkas" in issues
+    codes = page.locator("#issue-table td[data-code]").evaluate_all("els => els.map(e => e.dataset.code)")
+    assert "nik_scientific" in codes and "nik_duplicate_in_file" in codes
     assert page.locator("#rows-errors").inner_text() == "2"
     assert page.locator("#rows-valid").inner_text() == "4"
 

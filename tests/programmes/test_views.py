@@ -119,7 +119,8 @@ def test_the_premium_page_marks_unverified_rates_and_computes_a_month(
     world: Any, sponsor_client: Client
 ) -> None:
     page = sponsor_client.get("/programmes/premiums/").content.decode()
-    assert "PP 50/2025: transport workers" in page and "<strong>belum terverifikasi</strong>" in page
+    assert "PP 50/2025: pekerja transportasi" in page and "<strong>belum terverifikasi</strong>" in page
+    assert "transport workers" not in page and "BPU contributions" not in page  # one language per page
     assert "207,000" in page or "207.000" in page
     page = sponsor_client.get(
         "/programmes/premiums/",

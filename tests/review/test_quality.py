@@ -118,7 +118,7 @@ def test_a_batch_shows_which_threshold_it_breaches(leran_batch: Batch) -> None:
     # The test rows have no address, income or GPS and a duplicate row: those breach, the NIKs do not.
     assert {"duplicate_rate", "completeness_address", "completeness_monthly_income"} <= breached
     assert "nik_valid_rate" not in breached
-    assert any("Tingkat duplikat" in b.message and "16.7%" in b.message for b in quality.breaches)
+    assert any("Tingkat duplikat" in b.message and "16,7%" in b.message for b in quality.breaches)
     with translation.override("en"):
         english = [str(b.message) for b in batch_quality(leran_batch).breaches]
     assert any("Duplicate rate" in m and "16.7%" in m for m in english)

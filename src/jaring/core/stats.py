@@ -76,7 +76,10 @@ def cached_dashboard_stats(scope: Scope) -> dict[str, Any]:
     if not scope.can_see_aggregates or state[1] < CACHE_FROM_PERSON_ID:
         return dashboard_stats(scope)
     area = "all" if scope.sees_everywhere else scope.area_code
-    key = "jaring:dashboard:{}:{}:{}".format(area, *state)
+    from django.utils.translation import get_language
+
+    # Occupation names follow the reader's language: one entry per language.
+    key = "jaring:dashboard:{}:{}:{}:{}".format(area, get_language() or "id", *state)
     stats = cache.get(key)
     if stats is None:
         stats = dashboard_stats(scope)
@@ -105,7 +108,9 @@ def dashboard_stats(scope: Scope) -> dict[str, Any]:
     )
     village_ids = frame["village_id"].unique().to_list()
     villages = {a.pk: (a.code, a.name) for a in Area.objects.filter(pk__in=village_ids).only("code", "name")}
-    occupations = {o.pk: (o.slug, o.name) for o in OccupationCategory.objects.only("slug", "name")}
+    occupations = {
+        o.pk: (o.slug, o.label) for o in OccupationCategory.objects.only("slug", "name", "name_en")
+    }
 
     def total(expr: pl.Expr | None = None) -> int:
         picked = frame if expr is None else frame.filter(expr)

@@ -143,9 +143,9 @@ def run_status(request: HttpRequest, run_id: int) -> JsonResponse:
 
 def _display(person: Person, name: str) -> str:
     if name == "village":
-        return f"{person.village.name} ({person.village.code})"
+        return person.village.place_label()
     if name == "occupation":
-        return person.occupation.name if person.occupation else ""
+        return person.occupation.label if person.occupation else ""
     value = getattr(person, name)
     display = getattr(person, f"get_{name}_display", None)
     if display is not None and value:
@@ -340,12 +340,16 @@ def conflict_detail(request: HttpRequest, conflict_id: int) -> HttpResponse:
             registered = _display(person, name)
             new = conflict.incoming.get(key)
             if name == "village":
-                new = f"{incoming_village.name} ({incoming_village.code})" if incoming_village else ""
+                new = incoming_village.place_label() if incoming_village else ""
             elif name == "occupation":
                 from jaring.registry.models import OccupationCategory
 
                 occ = OccupationCategory.objects.filter(pk=new).first() if new else None
-                new = occ.name if occ else ""
+                new = occ.label if occ else ""
+            elif isinstance(new, bool):
+                new = _("yes") if new else _("no")
+            elif new and getattr(Person._meta.get_field(name), "choices", None):
+                new = str(dict(getattr(Person._meta.get_field(name), "flatchoices", [])).get(new, new))
             new = "" if new is None else str(new)
             rows.append(
                 {

@@ -65,6 +65,15 @@ class Area(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def place_label(self) -> str:
+        """The name a reader knows, never the code: a village with its district ("Sawo · Cerme").
+
+        Select the parent with the areas (``select_related("parent")``) when labelling many.
+        """
+        if self.level == AreaLevel.VILLAGE and self.parent_id and self.parent is not None:
+            return f"{self.name} · {self.parent.name}"
+        return self.name
+
     @property
     def is_village(self) -> bool:
         return self.level == AreaLevel.VILLAGE

@@ -36,8 +36,8 @@ class UploadForm(forms.Form):
         round_field.queryset = rounds if rounds is not None else round_rules().all_rounds().none()
         field = self.fields["village"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = villages if villages is not None else Area.objects.none()
-        field.label_from_instance = lambda a: f"{a.name} ({a.code})"  # type: ignore[method-assign,assignment]
+        field.queryset = villages.select_related("parent") if villages is not None else Area.objects.none()
+        field.label_from_instance = Area.place_label  # type: ignore[method-assign,assignment]
         if not self.is_bound:
             self._preselect(field.queryset, round_field.queryset)
 

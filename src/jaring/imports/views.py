@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_for
 from jaring.core.http import download
+from jaring.core.lib.bilingual import one_language
 from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.imports.forms import UploadForm
 from jaring.imports.models import Batch, BatchStatus, Severity
@@ -121,7 +122,7 @@ def batch_status(request: HttpRequest, batch_id: int) -> JsonResponse:
             "status": batch.status,
             "status_display": batch.get_status_display(),
             "progress": batch.progress,
-            "message": batch.progress_message,
+            "message": one_language(batch.progress_message),
             "finished": batch.status in {BatchStatus.VALIDATED, BatchStatus.COMMITTED, BatchStatus.FAILED},
         }
     )

@@ -28,6 +28,14 @@ PROGRAMME = {
         "JKK + JKM for the vulnerable workers of Kabupaten Gresik (BPU), July–December 2025, after Desa "
         "Leran's data collection with BPS Kabupaten Gresik. Demo programme: its persons are SINTETIS."
     ),
+    "texts": {
+        "id": {
+            "notes": (
+                "JKK + JKM bagi pekerja rentan Kabupaten Gresik (BPU), Juli–Desember 2025, setelah pendataan "
+                "Desa Leran bersama BPS Kabupaten Gresik. Program demo: orang-orangnya SINTETIS."
+            )
+        },
+    },
 }
 
 SOURCES: list[dict[str, Any]] = [
@@ -49,6 +57,19 @@ SOURCES: list[dict[str, Any]] = [
             "workers of legal cigarette factories; 1,808 workers in 2025. Fishermen, ojek drivers and BPBD "
             "volunteers are not eligible."
         ),
+        "texts": {
+            "id": {
+                "legal_basis": (
+                    "Peraturan Bupati Gresik tentang penggunaan DBHCHT 2025 (bidang kesejahteraan), "
+                    "berdasarkan PMK 72/2024 (nomor peraturan bupati belum diverifikasi)"
+                ),
+                "notes": (
+                    "Hanya kategori yang disebut peraturan bupati: petani tembakau, buruh tani tembakau dan "
+                    "pekerja pabrik rokok legal; 1.808 pekerja pada 2025. Nelayan, pengemudi ojek dan "
+                    "relawan BPBD tidak berhak."
+                ),
+            },
+        },
     },
     {
         "slug": "csr-petrokimia",
@@ -66,6 +87,17 @@ SOURCES: list[dict[str, Any]] = [
             "Rp16,800 per person per month for the first 3 months for 50 Leran workers (Rp2,520,000 in all), "
             "enrolled on 25 July 2025; mostly fishermen."
         ),
+        "texts": {
+            "id": {
+                "legal_basis": (
+                    "Perjanjian CSR antara PT Petrokimia Gresik dan Pemerintah Kabupaten Gresik (2025)"
+                ),
+                "notes": (
+                    "Rp16.800 per orang per bulan selama 3 bulan pertama bagi 50 pekerja Leran (seluruhnya "
+                    "Rp2.520.000), didaftarkan 25 Juli 2025; sebagian besar nelayan."
+                ),
+            },
+        },
     },
     {
         "slug": "apbd",
@@ -78,8 +110,21 @@ SOURCES: list[dict[str, Any]] = [
         "budget_rupiah": 600_000_000,
         "legal_basis": "APBD Kabupaten Gresik 2025, Disnaker programme budget (demo figure, SINTETIS)",
         "notes": "The remaining participants move into the APBD-funded programme from September 2025.",
+        "texts": {
+            "id": {
+                "legal_basis": "APBD Kabupaten Gresik 2025, anggaran program Disnaker (angka demo, SINTETIS)",
+                "notes": "Peserta selebihnya pindah ke program yang dibiayai APBD mulai September 2025.",
+            },
+        },
     },
 ]
+
+
+def _with_english(spec: dict[str, Any]) -> dict[str, Any]:
+    """A spec's texts in both languages: Indonesian as written, English the stored fields themselves."""
+    texts = spec.get("texts", {})
+    english = {field: spec[field] for field in texts.get("id", {}) if field in spec}
+    return {"id": dict(texts.get("id", {})), "en": english}
 
 
 def seed_demo(report: Any, say: Callable[[str], None]) -> dict[str, Any]:
@@ -89,13 +134,15 @@ def seed_demo(report: Any, say: Callable[[str], None]) -> dict[str, Any]:
     created = 0
     programme = Programme.objects.filter(slug=SLUG).first()
     if programme is None:
-        programme = Programme(slug=SLUG, area=world.regency, **PROGRAMME)
+        programme = Programme(
+            slug=SLUG, area=world.regency, **dict(PROGRAMME, texts=_with_english(PROGRAMME))
+        )
         services.save_logged(programme, actor=officer, via="demo")
         created += 1
     for spec in SOURCES:
         if FundingSource.objects.filter(programme=programme, slug=spec["slug"]).exists():
             continue
-        data = dict(spec)
+        data = dict(spec, texts=_with_english(spec))
         payer = world.organisations.get(data.pop("payer"))
         source = FundingSource(programme=programme, payer=payer, **data)
         services.save_logged(source, actor=officer, via="demo")

@@ -69,6 +69,9 @@ class Programme(models.Model):
         ),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Display texts in both languages ({"id": {field: text}, "en": {field: text}}): demo and seed texts are
+    # data, so they carry both; a field without an entry shows as stored (core/lib/texts.py).
+    texts = models.JSONField(_("texts in both languages"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
@@ -197,6 +200,9 @@ class FundingSource(models.Model):
         help_text=_("Regent's regulation, agreement or decree that allows this source to pay."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Display texts in both languages ({"id": {field: text}, "en": {field: text}}): demo and seed texts are
+    # data, so they carry both; a field without an entry shows as stored (core/lib/texts.py).
+    texts = models.JSONField(_("texts in both languages"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
@@ -262,6 +268,9 @@ class PremiumSchedule(models.Model):
     )
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     note = models.TextField(_("note"), blank=True)
+    # Display texts in both languages ({"id": {field: text}, "en": {field: text}}): demo and seed texts are
+    # data, so they carry both; a field without an entry shows as stored (core/lib/texts.py).
+    texts = models.JSONField(_("texts in both languages"), default=dict, blank=True)
     is_verified = models.BooleanField(
         _("verified"), default=False, help_text=_("Checked against the regulation's text.")
     )
@@ -314,6 +323,9 @@ class OccupationGroup(models.Model):
         "registry.OccupationCategory", related_name="groups", verbose_name=_("occupations"), blank=True
     )
     note = models.TextField(_("note"), blank=True)
+    # Display texts in both languages ({"id": {field: text}, "en": {field: text}}): demo and seed texts are
+    # data, so they carry both; a field without an entry shows as stored (core/lib/texts.py).
+    texts = models.JSONField(_("texts in both languages"), default=dict, blank=True)
 
     class Meta:
         ordering = ["slug"]
@@ -354,6 +366,9 @@ class PremiumDiscount(models.Model):
     )
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     note = models.TextField(_("note"), blank=True)
+    # Display texts in both languages ({"id": {field: text}, "en": {field: text}}): demo and seed texts are
+    # data, so they carry both; a field without an entry shows as stored (core/lib/texts.py).
+    texts = models.JSONField(_("texts in both languages"), default=dict, blank=True)
     is_verified = models.BooleanField(_("verified"), default=False)
 
     class Meta:

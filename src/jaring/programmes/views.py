@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from jaring.accounts.scope import scope_for
 from jaring.core import changelog
 from jaring.core.http import download
+from jaring.core.lib.tables import table_page
 from jaring.planning.rules import RuleError
 from jaring.programmes import explain, services, tasks
 from jaring.programmes.forms import FundingSourceForm, ProgrammeForm
@@ -284,7 +285,18 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         context |= {
             "summary": summary,
             "month_rows": _month_rows(summary),
-            "villages": services.village_table(view, request.user),
+            "villages": table_page(
+                request,
+                services.village_table(view, request.user),
+                columns={
+                    "village": lambda v: v["village"],
+                    "persons": lambda v: v["persons"],
+                    "covered": lambda v: v["covered"],
+                },
+                search=lambda v: f"{v['village']} {v['code']}",
+                default_sort="persons",
+                default_descending=True,
+            ),
             "reason_text": {
                 code: texts[0] if (get_language() or "id").startswith("id") else texts[1]
                 for code, texts in services.REASON_TEXT.items()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jaring.accounts.scope import Scope
+from jaring.geo.models import Area
 from jaring.registry.models import (
     PERSON_FIELDS,
     BpjsStatus,
@@ -30,7 +31,8 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = scope.villages().order_by("code")  # type: ignore[attr-defined]
+        self.fields["village"].queryset = scope.villages().select_related("parent").order_by("code")  # type: ignore[attr-defined]
+        self.fields["village"].label_from_instance = Area.place_label  # type: ignore[attr-defined]
         self.fields["occupation"].queryset = OccupationCategory.objects.all()  # type: ignore[attr-defined]
         # Typed NIKs/KKs/phones may carry spaces or dots; services normalise them before validation.
         for name, length in (("nik", 32), ("kk", 32), ("phone", 30)):

@@ -33,7 +33,15 @@ class OccupationCategory(models.Model):
         verbose_name_plural = _("occupation categories")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (English pages show ``name_en``)."""
+        from django.utils.translation import get_language
+
+        english = (get_language() or "id").startswith("en")
+        return (self.name_en or self.name) if english else self.name
 
 
 class Sex(models.TextChoices):

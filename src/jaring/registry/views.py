@@ -88,7 +88,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "count_cap": COUNT_CAP,
             "query": query.urlencode(),
             "villages": scope.villages().order_by("name").values_list("code", "name"),
-            "occupations": OccupationCategory.objects.values_list("slug", "name"),
+            "occupations": [
+                (o.slug, o.label) for o in OccupationCategory.objects.only("slug", "name", "name_en")
+            ],
             "scope": scope,
         },
     )

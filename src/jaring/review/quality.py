@@ -97,8 +97,12 @@ class Quality:
 
 
 def pct(value: float | None) -> str:
-    """A share as a percentage with one decimal (— when not measured)."""
-    return "—" if value is None else f"{value * 100:.1f}%"
+    """A share as a percentage in the reader's language: "97,5%", "100%" (— when not measured)."""
+    from django.utils.translation import get_language
+
+    from jaring.core.lib.formatting import format_ratio
+
+    return "—" if value is None else format_ratio(value, get_language())
 
 
 FIELD_LABELS = {

@@ -133,4 +133,8 @@ def seed_premium_data(apps: Any = None) -> int:
             },
         )
         created += int(new)
+    if apps is None:  # earlier migrations call this without the texts column; 0006 fills it there
+        from jaring.programmes.seed_texts import fill_texts
+
+        fill_texts()
     return created

@@ -21,8 +21,20 @@ def sees_programmes(user: Any) -> bool:
 
 @register.filter
 def month(value: Any) -> str:
-    """A stored month as YYYY-MM."""
-    return month_label(value)
+    """A stored month as the reader says it: "Agu 2025" (id), "Aug 2025" (en); never "2025-08"."""
+    from django.utils.translation import get_language
+
+    from jaring.core.lib.formatting import format_month
+
+    if value and not isinstance(value, str):
+        value = month_label(value)
+    return format_month(value, get_language())
+
+
+@register.filter
+def iso_month(value: Any) -> str:
+    """A stored month as YYYY-MM, for form inputs (what a reader reads goes through ``month``)."""
+    return month_label(value) if value else ""
 
 
 @register.filter
@@ -41,3 +53,11 @@ def sub(value: Any, other: Any) -> Any:
         return int(value) - int(other)
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def source_kind(value: Any) -> str:
+    """A funding source's kind as its label ("APBD (regional budget)"), never the code."""
+    from jaring.programmes.models import SourceKind
+
+    return str(dict(SourceKind.choices).get(value, value))
