@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 # Fields that change on every save and tell a reader nothing.
-SKIPPED = {"updated_at", "id"}
+# Bookkeeping and machine-held fields: a reader learns nothing from them (the bilingual texts, the
+# plan's arrays and specs are shown on their own pages).
+SKIPPED = {"updated_at", "id", "texts", "data", "sources", "summary", "overrides"}
 MAX_TEXT = 80
 ACTION_LABELS = {
     "create": gettext_lazy("created"),

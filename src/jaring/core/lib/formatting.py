@@ -129,4 +129,3 @@ def format_month_span(first: object, last: object, language: str | None = "id") 
     """Two months as "Jul 2025 – Des 2025" (one month alone when both are the same)."""
     a, b = format_month(first, language), format_month(last, language)
     return a if a == b else f"{a} – {b}"
-
