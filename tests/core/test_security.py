@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from tests.core.serving_helpers import env_for
-from tests.web.test_no_leaks import SKIP_PREFIXES, _fill, _values, _web_paths, secrets_world  # noqa: F401
+from tests.web.test_no_leaks import SKIP_PREFIXES, _fill, _values, _web_paths, secrets_world  # noqa: F401, F811
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
@@ -77,7 +77,10 @@ def test_https_mode_sends_hsts_secure_cookies_and_redirects(tmp_path: Path) -> N
 
 
 def test_behind_a_proxy_x_forwarded_proto_counts_as_https(tmp_path: Path) -> None:
-    code = "from django.test import Client; print(Client().get('/login/', HTTP_X_FORWARDED_PROTO='https').status_code)"
+    code = (
+        "from django.test import Client;"
+        "print(Client().get('/login/', HTTP_X_FORWARDED_PROTO='https').status_code)"
+    )
     env = {"JARING_SECRET_KEY": secrets.token_urlsafe(64), "JARING_HTTPS": "1", "JARING_BEHIND_PROXY": "1"}
     assert _django(tmp_path, code, **env).stdout.strip() == "200"
     env.pop("JARING_BEHIND_PROXY")
@@ -104,7 +107,10 @@ def _pages(client: Client, web: dict[str, str]) -> dict[str, object]:
 
 @pytest.mark.django_db
 def test_no_page_has_an_inline_script_and_every_page_sends_csp_and_permissions_policy(
-    world, data_steward, leran_operator, secrets_world
+    world,
+    data_steward,
+    leran_operator,
+    secrets_world,  # noqa: F811
 ) -> None:
     leran, _gumeno, batch_id = secrets_world
     web, _api = _values(leran, batch_id, world.leran.code)
