@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from tests.core.serving_helpers import env_for
-from tests.web.test_no_leaks import SKIP_PREFIXES, _fill, _values, _web_paths, secrets_world  # noqa: F401, F811
+from tests.web.test_no_leaks import SKIP_PREFIXES, _fill, _values, _web_paths, secrets_world  # noqa: F401
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
