@@ -14,22 +14,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import Role
+from jaring.accounts.roles import Action, role_may, roles_with
 
 if TYPE_CHECKING:
     from jaring.geo.models import Area
     from jaring.imports.models import Batch
     from jaring.registry.models import Person
 
-# Roles that may see a person's identity (NIK, name, address...).
-PERSONAL_DATA_ROLES = {
-    Role.VILLAGE_OPERATOR,
-    Role.BPS_REVIEWER,
-    Role.PROGRAMME_OFFICER,
-    Role.DATA_STEWARD,
-    Role.AUDITOR,
-}
-# Roles that may create or change persons and imports.
-EDIT_ROLES = {Role.VILLAGE_OPERATOR, Role.DATA_STEWARD}
+# Who may do what is data: the role × action table in jaring.accounts.roles.
+PERSONAL_DATA_ROLES = roles_with(Action.READ_PERSON)
+EDIT_ROLES = roles_with(Action.EDIT_PERSON)
 
 
 @dataclass(frozen=True)
@@ -60,6 +54,14 @@ class Scope:
     def can_edit(self) -> bool:
         """Whether this user may create and change persons and run imports (within the area)."""
         return self.is_superuser or (self.role in EDIT_ROLES and self.area_code is not None)
+
+    def may(self, action: Action) -> bool:
+        """Whether the role table lets this user take ``action`` somewhere in the area (superusers: yes)."""
+        return self.is_superuser or (role_may(self.role, action) and self.area_code is not None)
+
+    def may_in(self, action: Action, *areas: Area | None) -> bool:
+        """Whether this user may take ``action`` on objects of every one of ``areas``."""
+        return self.may(action) and all(self.covers_area(a) for a in areas)
 
     @property
     def can_read_changelog(self) -> bool:

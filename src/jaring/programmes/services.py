@@ -15,6 +15,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from jaring.accounts.models import Role
+from jaring.accounts.roles import Action, roles_with
 from jaring.accounts.scope import Scope, scope_for
 from jaring.programmes.lib import premiums as prem
 from jaring.programmes.lib import rules
@@ -29,11 +30,11 @@ from jaring.programmes.models import (
 )
 from jaring.registry.models import OccupationCategory, Person
 
-# Roles that may create and change programmes and sources (within their area).
-EDIT_ROLES = {Role.PROGRAMME_OFFICER, Role.DATA_STEWARD}
-# Roles that may read programmes and sources (definitions hold no personal data; sponsors see them and
-# counts, never persons). Village operators see only their village's aggregates (the plan pages).
-READ_ROLES = {*EDIT_ROLES, Role.BPS_REVIEWER, Role.AUDITOR, Role.SPONSOR}
+# Who may edit and read programmes is the role table (jaring.accounts.roles): only the programme officer
+# edits; sponsors read definitions and counts, never persons; village operators see only their village's
+# aggregates (the plan pages).
+EDIT_ROLES = roles_with(Action.EDIT_PROGRAMME)
+READ_ROLES = roles_with(Action.READ_PROGRAMME)
 
 
 # --- permissions ------------------------------------------------------------------------------------
@@ -642,6 +643,9 @@ def approve_plan(plan: Any, *, actor: Any, via: str = "web") -> Any:
     """Approve a plan: the programme's next version number, locked; the approval enters the change log."""
     from jaring.programmes.models import Plan, PlanKind
 
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    if signed_in and not scope_for(actor).may(Action.APPROVE_PLAN):
+        raise PermissionDenied("Your role cannot approve plans / peran Anda tidak dapat menyetujui rencana")
     with transaction.atomic():
         # Lock the programme row so two approvals at once cannot take the same number.
         Programme.objects.select_for_update().filter(pk=plan.programme_id).first()
