@@ -181,6 +181,8 @@ MEDIA_URL = "/media/"
 # Uploads go to disk past 2.5 MB; the import pipeline bounds the file itself.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Most data rows one import may hold (bounded reading; split bigger files).
+JARING_MAX_IMPORT_ROWS = int(os.environ.get("JARING_MAX_IMPORT_ROWS", "2000000"))
 JARING_MAX_UPLOAD_BYTES = int(os.environ.get("JARING_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024)))
 
 
