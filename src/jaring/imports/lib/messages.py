@@ -92,11 +92,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Berkas tidak dapat dibaca: {detail}.",
         "The file cannot be read: {detail}.",
     ),
-    # Added with the bad-file corpus (tests/data/bad/make_corpus.py): each names the fix, never a library's text.
+    # Added with the bad-file corpus (tests/data/bad/make_corpus.py): each names the fix, never library text.
     "csv_malformed": (
         ERROR,
-        'CSV rusak: ada tanda kutip (") yang dibuka tetapi tidak ditutup, atau baris yang tidak dapat dipisah.'
-        " Simpan ulang dari Excel sebagai CSV UTF-8.",
+        'CSV rusak: ada tanda kutip (") yang dibuka tetapi tidak ditutup, atau baris yang tidak dapat'
+        " dipisah. Simpan ulang dari Excel sebagai CSV UTF-8.",
         'The CSV is malformed: a quote (") is opened and never closed, or a line cannot be split.'
         " Save it again from Excel as CSV UTF-8.",
     ),
@@ -109,7 +109,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "xls_old": (
         ERROR,
-        "Ini berkas Excel lama (.xls, Excel 97-2003). Simpan ulang sebagai .xlsx (Buku Kerja Excel) atau .csv.",
+        "Ini berkas Excel lama (.xls, Excel 97-2003). Simpan ulang sebagai .xlsx (Buku Kerja Excel)"
+        " atau .csv.",
         "This is an old Excel file (.xls, Excel 97-2003). Save it again as .xlsx (Excel Workbook) or .csv.",
     ),
     "zip_truncated": (
@@ -129,7 +130,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "no_data_sheet": (
         ERROR,
-        "Tidak ada lembar dengan judul kolom yang dikenali. Lembar dalam berkas: {sheets}. Pilih lembar data.",
+        "Tidak ada lembar dengan judul kolom yang dikenali. Lembar dalam berkas: {sheets}."
+        " Pilih lembar data.",
         "No sheet has recognised column headers. Sheets in the file: {sheets}. Choose the data sheet.",
     ),
     "too_many_rows": (
