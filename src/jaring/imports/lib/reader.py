@@ -246,7 +246,7 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             mimetype = zf.read("mimetype")[:100] if "mimetype" in zf.namelist() else b""
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
         log.warning("zip unreadable: %s", exc)
         raise FileProblem("zip_truncated") from None
     if b"opendocument" in mimetype:
@@ -272,6 +272,8 @@ def _inflated_size(fh: Any, info: zipfile.ZipInfo, budget: int) -> int:
     """The real number of bytes one member inflates to, streaming; stops once past ``budget``."""
     import zlib
 
+    if not 0 <= info.header_offset < fh.seek(0, 2):
+        raise FileProblem("zip_truncated")
     fh.seek(info.header_offset)
     local = fh.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
