@@ -328,6 +328,11 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
             if taken.len() or count != batch.rows_valid:
                 batch.rows_valid = count
                 batch.rows_with_errors += taken.len()
+            if count == 0:
+                # Nothing to write: the batch fails (and so never blocks a corrected re-import).
+                _fail(batch, "nothing_committed")
+                staged.unlink(missing_ok=True)
+                return batch
             batch.status = BatchStatus.COMMITTED
             batch.committed_at = timezone.now()
             batch.committed_by = (

@@ -391,10 +391,13 @@ def check_frame(
             (born.dt.month() > today.month) | ((born.dt.month() == today.month) & (born.dt.day() > today.day))
         ).cast(pl.Int32)
     )
+    # A birth date after today is an error (a typo in the year, or day and month swapped), not an age.
+    future = bd.is_not_null() & (bd > pl.lit(today))
+    sink.add(df, future, "birth_date", "birth_date_future", bd.dt.strftime("%d/%m/%Y"))
     lo, hi = settings.JARING_MIN_WORKING_AGE, settings.JARING_MAX_WORKING_AGE
     sink.add(
         df,
-        born.is_not_null() & ((age < lo) | (age > hi)),
+        ~future.fill_null(False) & born.is_not_null() & ((age < lo) | (age > hi)),
         "birth_date",
         "age_outside_limits",
         age,

@@ -190,6 +190,17 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "NIK terdaftar di wilayah {value}, di luar kabupaten desa ini ({regency}).",
         "The NIK was issued in region {value}, outside this village's regency ({regency}).",
     ),
+    "nothing_committed": (
+        ERROR,
+        "Tidak ada baris yang dapat disimpan: setiap baris memiliki kesalahan. Perbaiki berkas lalu impor"
+        " lagi.",
+        "No row could be stored: every row has an error. Correct the file and import it again.",
+    ),
+    "birth_date_future": (
+        ERROR,
+        "Tanggal lahir {value} ada di masa depan. Periksa tahun, bulan dan hari.",
+        "The birth date {value} is in the future. Check the year, month and day.",
+    ),
     "age_outside_limits": (
         WARNING,
         "Umur {value} tahun di luar usia kerja ({min}–{max}).",
