@@ -51,8 +51,9 @@ def test_a_birth_date_in_the_future_is_an_error_not_an_age_warning(
 
 
 def test_the_api_refuses_a_future_birth_date(world: Any, leran_operator: Any) -> None:
-    from jaring.accounts.models import ApiToken
     from django.test import Client
+
+    from jaring.accounts.models import ApiToken
 
     _t, key = ApiToken.issue(leran_operator, "t")
     future = dt.date.today() + dt.timedelta(days=30)
