@@ -200,6 +200,10 @@ def _package_static(module: str) -> Path | None:
 # Leaflet 1.9 comes from the django-leaflet wheel; only its static files are used (its admin needs GDAL).
 STATICFILES_DIRS = [p for p in [_package_static("leaflet")] if p is not None]
 
+# A finished batch keeps its upload copy this long (the issue report shows its cells); `jaring cleanup`.
+JARING_UPLOAD_RETENTION_DAYS = int(os.environ.get("JARING_UPLOAD_RETENTION_DAYS", "30"))
+# The data key whose fingerprint `jaring backup` records (never the key itself).
+JARING_DATA_KEY_FILE = os.environ.get("JARING_DATA_KEY_FILE", str(VAR_DIR / "data.key"))
 # Working-age limits used as warnings by validation; the programme rules set their own.
 JARING_MIN_WORKING_AGE = int(os.environ.get("JARING_MIN_WORKING_AGE", "15"))
 JARING_MAX_WORKING_AGE = int(os.environ.get("JARING_MAX_WORKING_AGE", "65"))

@@ -30,6 +30,7 @@ def filled(
     settings.MEDIA_ROOT = Path(settings.VAR_DIR) / "media"
     key = Path(settings.VAR_DIR) / "data.key"
     key.write_bytes(b"k" * 32)
+    settings.JARING_DATA_KEY_FILE = str(key)
     path = write_csv(var_dir / "leran.csv", good_rows(4))
     batch = run_import(path, village=world.leran, user=leran_operator, commit=True)
     assert batch.rows_committed == 4
@@ -40,17 +41,16 @@ def _target(tmp_path: Path) -> tuple[str, Any]:
     """A fresh, empty database of the same kind as the test database."""
     if connection.vendor == "sqlite":
         return f"sqlite:///{tmp_path / 'restored.sqlite3'}", None
+    import os
+    import urllib.parse
+
     import psycopg
 
     name = f"restore_{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    params = {"host": db.get("HOST") or None, "port": db.get("PORT") or None, "user": db.get("USER") or None}
-    admin = psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v})
+    base = urllib.parse.urlsplit(os.environ["JARING_DATABASE_URL"])  # the test cluster (unix socket)
+    admin = psycopg.connect(urllib.parse.urlunsplit(base._replace(path="/postgres")), autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
-    user = db.get("USER") or ""
-    host = db.get("HOST") or "localhost"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{name}", (admin, name)
+    return urllib.parse.urlunsplit(base._replace(path=f"/{name}")), (admin, name)
 
 
 @pytest.mark.django_db(transaction=True)

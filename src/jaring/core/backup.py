@@ -65,7 +65,12 @@ def table_stats(conn: Any, vendor: str) -> dict[str, dict[str, Any]]:
         count = int(cur.fetchone()[0])
         entry: dict[str, Any] = {"rows": count}
         if table not in VOLATILE:
-            cur.execute(f"SELECT * FROM {quoted} ORDER BY 1")
+            if vendor == "sqlite":
+                cur.execute(f"SELECT * FROM {quoted} ORDER BY 1")
+            else:
+                # The server renders each row as text (in UTC), so any two clients hash the same bytes.
+                cur.execute("SET TIME ZONE 'UTC'")
+                cur.execute(f"SELECT {quoted}::text FROM {quoted} ORDER BY 1")
             digest = hashlib.sha256()
             while True:
                 rows = cur.fetchmany(5000)

@@ -18,6 +18,13 @@ def _run_abandoned(sender: Any, task_path: str, args: list[Any], **kwargs: Any) 
     )
 
 
+def _batches_with_open_conflicts() -> Any:
+    """Batches whose upload the conflict pages still read (the incoming row of an open NIK conflict)."""
+    from jaring.dedup.models import ConflictStatus, NikConflict
+
+    return NikConflict.objects.filter(status=ConflictStatus.OPEN).values("batch_id")
+
+
 class DedupConfig(AppConfig):
     name = "jaring.dedup"
     label = "dedup"
@@ -27,3 +34,7 @@ class DedupConfig(AppConfig):
         from jaring.core.jobs import job_abandoned
 
         job_abandoned.connect(_run_abandoned, dispatch_uid="dedup-run-abandoned")
+        from jaring.imports.retention import KEEPERS
+
+        if _batches_with_open_conflicts not in KEEPERS:
+            KEEPERS.append(_batches_with_open_conflicts)
