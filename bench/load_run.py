@@ -61,6 +61,9 @@ def main() -> int:
         "from jaring.registry.models import Person;"
         "print(','.join(f'{n}:{i}' for n, i in Person.objects.order_by('?').values_list('nik', 'id')[:500]))",
     )
+    import django
+
+    django.setup()
     from jaring.core.world import DEMO_PASSWORD
 
     port = _free_port()
@@ -124,6 +127,8 @@ def main() -> int:
             rss_end = _rss(server.pid)
             with open(f"{tmp}/load_stats.csv", encoding="utf-8") as fh:
                 rows = list(csv.DictReader(fh))
+            with open(f"{tmp}/load_failures.csv", encoding="utf-8") as fh:
+                failures = list(csv.DictReader(fh))
         out = {
             "users": args.users,
             "minutes": args.minutes,
@@ -141,6 +146,7 @@ def main() -> int:
                 }
                 for r in rows
             ],
+            "failures": failures,
         }
         print(json.dumps(out, indent=1))
         total = next(r for r in out["rows"] if r["name"] == "Aggregated")

@@ -53,14 +53,20 @@ def test_a_corpus_file_gives_its_outcome_and_never_crashes(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, full_name",
+    [
+        ("utf16le_bom.csv", "Budi Santoso"),
+        ("utf16le_no_bom.csv", "Siti Aminah"),
+        ("latin1.csv", "José Müller"),
+    ],
+)
 def test_utf16_and_latin1_files_import_their_names_correctly(
-    world: Any, var_dir: Path, corpus: dict[str, Path], leran_operator: Any
+    world: Any, var_dir: Path, corpus: dict[str, Path], leran_operator: Any, name: str, full_name: str
 ) -> None:
-    for name in ("utf16le_bom.csv", "utf16le_no_bom.csv", "latin1.csv"):
-        batch = run_import(corpus[name], village=world.leran, user=leran_operator, commit=True)
-        assert batch.status == BatchStatus.COMMITTED, (name, batch.error_message)
-    names = set(Person.objects.values_list("full_name", flat=True))
-    assert "Budi Santoso" in names and any("Müller" in n for n in names)
+    batch = run_import(corpus[name], village=world.leran, user=leran_operator, commit=True)
+    assert batch.status == BatchStatus.COMMITTED, (name, batch.error_message)
+    assert Person.objects.filter(full_name=full_name).exists()
 
 
 def test_a_lying_zip_bomb_is_refused_without_inflating_it(corpus: dict[str, Path]) -> None:

@@ -192,9 +192,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "nothing_committed": (
         ERROR,
-        "Tidak ada baris yang dapat disimpan: setiap baris memiliki kesalahan. Perbaiki berkas lalu impor"
-        " lagi.",
-        "No row could be stored: every row has an error. Correct the file and import it again.",
+        "Tidak ada baris yang disimpan: setiap baris memiliki kesalahan atau sudah ada di registri. Lihat"
+        " daftar masalah, perbaiki berkas lalu impor lagi.",
+        "No row was stored: every row has an error or is already in the registry. See the issue list,"
+        " correct the file and import it again.",
     ),
     "birth_date_future": (
         ERROR,
