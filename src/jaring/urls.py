@@ -18,4 +18,5 @@ urlpatterns = [
     path("review/", include("jaring.review.urls")),
     path("dedup/", include("jaring.dedup.urls")),
     path("programmes/", include("jaring.programmes.urls")),
+    path("agreements/", include("jaring.agreements.urls")),
 ]

@@ -34,7 +34,8 @@ def test_argon2_is_the_first_password_hasher() -> None:
     assert app_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
-def test_120_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused(leran_with_password) -> None:
+@pytest.mark.usefixtures("leran_with_password")
+def test_120_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused() -> None:
     client = Client()
     codes = [_login(client, "operator.leran", f"salah-{i}") for i in range(120)]
     limit = settings.AXES_FAILURE_LIMIT
@@ -45,13 +46,15 @@ def test_120_wrong_passwords_lock_the_account_and_the_right_one_is_then_refused(
     assert "walidata" in response.content.decode() or "data steward" in response.content.decode()
 
 
-def test_the_lockout_is_per_account_from_any_address(leran_with_password) -> None:
+@pytest.mark.usefixtures("leran_with_password")
+def test_the_lockout_is_per_account_from_any_address() -> None:
     for i in range(settings.AXES_FAILURE_LIMIT):
         _login(Client(REMOTE_ADDR=f"10.0.0.{i + 1}"), "operator.leran", "salah")
     assert _login(Client(REMOTE_ADDR="10.9.9.9"), "operator.leran", PASSWORD) == 429
 
 
-def test_the_lockout_is_per_address_across_accounts(leran_with_password, gumeno_operator) -> None:
+@pytest.mark.usefixtures("leran_with_password")
+def test_the_lockout_is_per_address_across_accounts(gumeno_operator) -> None:
     gumeno_operator.set_password(PASSWORD)
     gumeno_operator.save()
     attacker = Client(REMOTE_ADDR="10.6.6.6")
@@ -83,7 +86,8 @@ def test_wrong_api_tokens_are_counted_and_lock_the_address(leran_operator) -> No
     assert other.status_code == 200
 
 
-def test_a_data_steward_unlocks_a_locked_account_in_the_admin(leran_with_password, steward_client) -> None:
+@pytest.mark.usefixtures("leran_with_password")
+def test_a_data_steward_unlocks_a_locked_account_in_the_admin(steward_client) -> None:
     from axes.models import AccessAttempt
 
     for _ in range(settings.AXES_FAILURE_LIMIT):
@@ -100,7 +104,8 @@ def test_a_data_steward_unlocks_a_locked_account_in_the_admin(leran_with_passwor
     assert _login(Client(), "operator.leran", PASSWORD) == 302
 
 
-def test_the_reset_command_unlocks_an_account(leran_with_password) -> None:
+@pytest.mark.usefixtures("leran_with_password")
+def test_the_reset_command_unlocks_an_account() -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(Client(), "operator.leran", "salah")
     assert _login(Client(), "operator.leran", PASSWORD) == 429
@@ -112,7 +117,8 @@ def test_a_village_operator_cannot_unlock_accounts(leran_client) -> None:
     assert leran_client.get("/admin/axes/accessattempt/").status_code in (302, 403)
 
 
-def test_an_idle_session_expires_and_each_request_renews_it(leran_with_password) -> None:
+@pytest.mark.usefixtures("leran_with_password")
+def test_an_idle_session_expires_and_each_request_renews_it() -> None:
     client = Client()
     assert _login(client, "operator.leran", PASSWORD) == 302
     assert client.get("/").status_code == 200

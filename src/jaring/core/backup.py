@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,18 +91,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def needed_files() -> list[Path]:
-    """Files under var/ that batches still need: their uploads and their staged rows."""
-    from jaring.imports.models import Batch
+# Higher apps register the var/ files they still need (imports: uploads and staged rows), so this module
+# imports none of them: each callable returns paths.
+FILE_PROVIDERS: list[Callable[[], list[Path]]] = []
 
+
+def needed_files() -> list[Path]:
+    """Files under var/ that the apps still need (uploads and staged rows of batches)."""
     var = Path(settings.VAR_DIR).resolve()
     found: set[Path] = set()
-    for name, staged in Batch.objects.values_list("file", "staged_path"):
-        for candidate in (
-            Path(settings.MEDIA_ROOT) / name if name else None,
-            Path(staged) if staged else None,
-        ):
-            if candidate is not None and candidate.is_file() and var in candidate.resolve().parents:
+    for provider in FILE_PROVIDERS:
+        for candidate in provider():
+            if candidate.is_file() and var in candidate.resolve().parents:
                 found.add(candidate.resolve())
     return sorted(found)
 

@@ -25,21 +25,21 @@ def _checks() -> dict[str, dict[str, Any]]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = {"ok": True, "vendor": connection.vendor}
-    except Exception as exc:  # reported, not raised: readiness says what is wrong
+    except Exception as exc:  # noqa: BLE001 - reported, not raised: readiness says what is wrong
         checks["database"] = {"ok": False, "error": type(exc).__name__}
         return checks
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         checks["migrations"] = {"ok": not pending, "pending": len(pending)}
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - reported to the user as a clear message
         checks["migrations"] = {"ok": False, "error": type(exc).__name__}
     try:
         from jaring.core.jobs import live_workers
 
         workers = live_workers()
         checks["worker"] = {"ok": bool(workers), "live": len(workers)}
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - reported to the user as a clear message
         checks["worker"] = {"ok": False, "error": type(exc).__name__}
     return checks
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from jaring.accounts.scope import scope_for
-from jaring.core.lib.stats import cached_dashboard_stats
+from jaring.core.stats import cached_dashboard_stats
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -28,5 +28,9 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from jaring.core.jobs import job_abandoned
+        from jaring.programmes import services
+        from jaring.registry.hooks import register_person_detail_flag
 
         job_abandoned.connect(_plan_abandoned, dispatch_uid="programmes-plan-abandoned")
+        # The person page links to the person's coverage for those who may read programmes.
+        register_person_detail_flag("can_see_coverage", services.can_read)

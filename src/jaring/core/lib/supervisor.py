@@ -65,7 +65,7 @@ class Supervisor:
         self._reload = False
         self.exit_code = 0
 
-    def _handle_stop(self, signum: int, _frame: object) -> None:
+    def _handle_stop(self, _signum: int, _frame: object) -> None:
         self._stopping = True
 
     def _handle_reload(self, _signum: int, _frame: object) -> None:

@@ -319,7 +319,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     try:
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
-    except Exception as exc:  # calamine errors on corrupt workbooks: its text to the log only
+    except Exception as exc:  # noqa: BLE001 - calamine errors on corrupt workbooks: its text to the log only
         log.warning("XLSX unreadable: %s", str(exc)[:500])
         raise FileProblem("xlsx_corrupt") from None
     if sheet:
@@ -332,7 +332,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
         index = _data_sheet(reader, names)
     try:
         raw = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - reported to the user as a clear message
         log.warning("XLSX sheet unreadable: %s", str(exc)[:500])
         raise FileProblem("xlsx_corrupt") from None
     if raw.height > max_rows() + 10:
@@ -372,7 +372,7 @@ def _data_sheet(reader: Any, names: list[str]) -> int:
     for index in range(len(names)):
         try:
             top = reader.load_sheet(index, header_row=None, n_rows=10, dtypes="string").to_polars()
-        except Exception:  # noqa: S112 - an unreadable sheet is simply not the data sheet
+        except Exception:  # noqa: BLE001, S112 - an unreadable sheet is simply not the data sheet
             continue
         for i in range(top.height):
             cells = [("" if v is None else str(v)).strip() for v in top.row(i)]
