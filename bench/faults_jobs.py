@@ -60,7 +60,7 @@ def _queue(kind: str) -> tuple[Any, Any]:
         run_dedup_task.enqueue(run.pk)
         return run, lambda: DedupRun.objects.get(pk=run.pk)
     from jaring.programmes.models import PlanJob, Programme
-    from jaring.programmes.services import start_plan_job
+    from jaring.programmes.tasks import start_plan_job
 
     programme = Programme.objects.order_by("pk").first()
     job = start_plan_job(programme, actor=users.get(username="disnaker.officer"))
