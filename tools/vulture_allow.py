@@ -10,6 +10,16 @@ JaringAdminSite
 RequestIdMiddleware
 AuditActorMiddleware
 LoginRequiredMiddleware
+RequestBodyLimitMiddleware
+process_exception
+PermissionsPolicyMiddleware
+OtpRequiredMiddleware
+# django-axes settings: AXES_LOCKOUT_CALLABLE and AXES_LOCKOUT_PARAMETERS (dotted paths).
+locked_out
+lockout_parameters
+# locust finds HttpUser subclasses in bench/locustfile.py and calls on_start by name.
+Steward
+on_start
 # django-ninja reads a pagination class's nested ``Input`` schema by that name.
 Input
 # html.parser.HTMLParser calls these by name (the crawl test's text extractor).

@@ -12,15 +12,31 @@ from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 from jaring.accounts.models import ApiToken
 
 
+class TokenLocked(Exception):
+    """Too many wrong tokens from this address (django-axes counts them like failed logins)."""
+
+
+def token_user(request: HttpRequest, key: str) -> Any:
+    """The user of a valid token; a wrong one is counted as a failed login of the client's address."""
+    from axes.handlers.proxy import AxesProxyHandler
+    from django.contrib.auth.signals import user_login_failed
+
+    credentials = {"username": None}
+    if AxesProxyHandler.is_locked(request, credentials):
+        raise TokenLocked
+    found = ApiToken.authenticate(key)
+    if found is None:
+        user_login_failed.send(sender=ApiToken, credentials=credentials, request=request)
+        return None
+    request.user = found.user
+    return found.user
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer jrg_…``: a token issued with ``jaring token create``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = ApiToken.authenticate(token)
-        if found is None:
-            return None
-        request.user = found.user
-        return found.user
+        return token_user(request, token)
 
 
 class TokenHeaderAuth(APIKeyHeader):
@@ -31,11 +47,7 @@ class TokenHeaderAuth(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if not key:
             return None
-        found = ApiToken.authenticate(key)
-        if found is None:
-            return None
-        request.user = found.user
-        return found.user
+        return token_user(request, key)
 
 
 api = NinjaAPI(
@@ -53,6 +65,14 @@ api = NinjaAPI(
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     msg = str(exc) or "Forbidden / tidak diizinkan"
     return api.create_response(request, {"detail": msg, "code": "forbidden"}, status=403)
+
+
+@api.exception_handler(TokenLocked)
+def _locked(request: HttpRequest, exc: TokenLocked) -> HttpResponse:
+    from jaring.accounts.lockout import LOCKED_EN, LOCKED_ID
+
+    body = {"detail": f"{LOCKED_ID} / {LOCKED_EN}", "code": "locked_out"}
+    return api.create_response(request, body, status=429)
 
 
 def _stale(request: HttpRequest, exc: Exception) -> HttpResponse:

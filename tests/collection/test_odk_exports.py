@@ -103,7 +103,8 @@ def test_the_same_submission_under_another_file_name_adds_nothing(world: Any, va
     copy = var_dir / "kobo-copy.xlsx"
     shutil.copy(HERE / "kobo-export.xlsx", copy)
     again = run_import(copy, village=world.leran, user=None, commit=True)
-    assert again.status == BatchStatus.COMMITTED
+    # Nothing new to store: the batch ends failed (it blocks no later import), nothing is added.
+    assert again.status == BatchStatus.FAILED and again.error_code == "nothing_committed"
     assert again.rows_committed == 0
     assert again.rows_with_errors == 0
     assert Person.objects.count() == len(SUBMISSIONS)

@@ -30,10 +30,10 @@ def test_operators_and_sponsors_cannot_start_runs(world, leran_operator, sponsor
         assert _post(token_client(user), "/api/v1/dedup/runs", {}).status_code == 403
 
 
-def test_pairs_merge_and_undo_through_the_api(world, twins, bps_reviewer, fake_engine) -> None:
+def test_pairs_merge_and_undo_through_the_api(world, twins, data_steward, fake_engine) -> None:
     a, b = twins
     services.run_dedup(services.create_run(area=None, threshold=0.9, user=None))
-    client = token_client(bps_reviewer)
+    client = token_client(data_steward)
     page = client.get("/api/v1/dedup/pairs").json()
     assert page["count"] == 1
     pair = page["items"][0]
@@ -55,11 +55,11 @@ def test_pairs_merge_and_undo_through_the_api(world, twins, bps_reviewer, fake_e
     assert Person.objects.get(pk=a.pk).phone == "+6281234500001"
 
 
-def test_a_stale_version_answers_409(world, twins, bps_reviewer, fake_engine) -> None:
+def test_a_stale_version_answers_409(world, twins, data_steward, fake_engine) -> None:
     services.run_dedup(services.create_run(area=None, threshold=0.9, user=None))
     pair = CandidatePair.objects.get()
     response = _post(
-        token_client(bps_reviewer), f"/api/v1/dedup/pairs/{pair.pk}/merge", {"version_a": 1, "version_b": 4}
+        token_client(data_steward), f"/api/v1/dedup/pairs/{pair.pk}/merge", {"version_a": 1, "version_b": 4}
     )
     assert response.status_code == 409 and response.json()["code"] == "stale_version"
 

@@ -68,16 +68,16 @@ def test_taking_the_new_row_updates_the_person_with_the_change_log(world, confli
     assert conflict.status == ConflictStatus.TAKEN and conflict.decided_by == data_steward
 
 
-def test_keeping_or_returning_changes_no_person(world, conflicts, bps_reviewer) -> None:
+def test_keeping_or_returning_changes_no_person(world, conflicts, data_steward) -> None:
     services.collect_conflicts()
-    services.resolve_conflict(NikConflict.objects.get(row=2), ConflictStatus.KEPT, actor=bps_reviewer)
+    services.resolve_conflict(NikConflict.objects.get(row=2), ConflictStatus.KEPT, actor=data_steward)
     services.resolve_conflict(
-        NikConflict.objects.get(row=4), ConflictStatus.RETURNED, actor=bps_reviewer, note="NIK salah ketik"
+        NikConflict.objects.get(row=4), ConflictStatus.RETURNED, actor=data_steward, note="NIK salah ketik"
     )
     assert not PersonChange.objects.filter(action=ChangeAction.UPDATE).exists()
     assert NikConflict.objects.get(row=4).note == "NIK salah ketik"
     with pytest.raises(services.DedupError):
-        services.resolve_conflict(NikConflict.objects.get(row=2), ConflictStatus.TAKEN, actor=bps_reviewer)
+        services.resolve_conflict(NikConflict.objects.get(row=2), ConflictStatus.TAKEN, actor=data_steward)
 
 
 def test_a_village_operator_does_not_resolve_conflicts(world, conflicts, leran_operator) -> None:

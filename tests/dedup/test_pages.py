@@ -15,10 +15,10 @@ def _queue(fake_engine: Any) -> CandidatePair:
 
 
 def test_the_queue_lists_pairs_by_probability_for_a_reviewer(
-    world, twins, reviewer_client, fake_engine
+    world, twins, steward_client, fake_engine
 ) -> None:
     pair = _queue(fake_engine)
-    response = reviewer_client.get("/dedup/")
+    response = steward_client.get("/dedup/")
     body = response.content.decode()
     assert response.status_code == 200
     assert twins[0].nik in body and twins[1].nik in body and f"/dedup/pairs/{pair.pk}/" in body
@@ -26,12 +26,12 @@ def test_the_queue_lists_pairs_by_probability_for_a_reviewer(
 
 
 def test_the_queue_filters_by_village_and_status(
-    world, twins, leran_twins, reviewer_client, fake_engine
+    world, twins, leran_twins, steward_client, fake_engine
 ) -> None:
     _queue(fake_engine)
-    body = reviewer_client.get(f"/dedup/?village={world.gumeno.code}").content.decode()
+    body = steward_client.get(f"/dedup/?village={world.gumeno.code}").content.decode()
     assert twins[1].nik in body and leran_twins[0].nik not in body
-    body = reviewer_client.get("/dedup/?status=merged").content.decode()
+    body = steward_client.get("/dedup/?status=merged").content.decode()
     assert twins[0].nik not in body and leran_twins[0].nik not in body
 
 
@@ -58,27 +58,27 @@ def test_sponsors_never_see_the_queue(world, twins, sponsor_client, fake_engine)
 
 
 def test_the_pair_page_shows_both_records_and_highlights_differences(
-    world, twins, reviewer_client, fake_engine
+    world, twins, steward_client, fake_engine
 ) -> None:
     pair = _queue(fake_engine)
-    body = reviewer_client.get(f"/dedup/pairs/{pair.pk}/").content.decode()
+    body = steward_client.get(f"/dedup/pairs/{pair.pk}/").content.decode()
     assert "Siti Djuwariyah" in body and "Siti Juwariyah" in body
     assert 'class="differs" id="row-phone"' in body and 'class="" id="row-birth_date"' in body
     assert 'name="choice_phone" value="b"' in body and 'id="merge-button"' in body
 
 
-def test_merge_and_undo_through_the_pages(world, twins, reviewer_client, fake_engine) -> None:
+def test_merge_and_undo_through_the_pages(world, twins, steward_client, fake_engine) -> None:
     a, b = twins
     pair = _queue(fake_engine)
     form = {"choice_nik": "b", "choice_full_name": "a", "version_a": "1", "version_b": "1"}
-    response = reviewer_client.post(f"/dedup/pairs/{pair.pk}/merge/", form)
+    response = steward_client.post(f"/dedup/pairs/{pair.pk}/merge/", form)
     assert response.status_code == 302
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.merged_into == b and b.full_name == "Siti Djuwariyah"
-    body = reviewer_client.get(f"/dedup/pairs/{pair.pk}/").content.decode()
+    body = steward_client.get(f"/dedup/pairs/{pair.pk}/").content.decode()
     assert 'id="undo-button"' in body
-    reviewer_client.post(f"/dedup/pairs/{pair.pk}/undo/")
+    steward_client.post(f"/dedup/pairs/{pair.pk}/undo/")
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.merged_into is None and b.full_name == "Siti Juwariyah"
@@ -86,19 +86,19 @@ def test_merge_and_undo_through_the_pages(world, twins, reviewer_client, fake_en
 
 
 def test_a_stale_merge_from_the_page_shows_an_error_and_changes_nothing(
-    world, twins, reviewer_client, fake_engine
+    world, twins, steward_client, fake_engine
 ) -> None:
     pair = _queue(fake_engine)
-    response = reviewer_client.post(
+    response = steward_client.post(
         f"/dedup/pairs/{pair.pk}/merge/", {"version_a": "1", "version_b": "9"}, follow=True
     )
     assert "versi" in response.content.decode() or "version" in response.content.decode()
     assert Person.objects.current().count() == 2
 
 
-def test_different_people_from_the_page(world, twins, reviewer_client, fake_engine) -> None:
+def test_different_people_from_the_page(world, twins, steward_client, fake_engine) -> None:
     pair = _queue(fake_engine)
-    reviewer_client.post(f"/dedup/pairs/{pair.pk}/distinct/")
+    steward_client.post(f"/dedup/pairs/{pair.pk}/distinct/")
     assert CandidatePair.objects.get(pk=pair.pk).status == PairStatus.DISTINCT
 
 
@@ -135,15 +135,15 @@ def test_a_run_in_progress_blocks_a_second_one_unless_it_was_abandoned(
     assert DedupRun.objects.filter(status=RunStatus.DONE).count() == 1
 
 
-def test_the_queue_searches_by_nik_or_name(world, twins, leran_twins, reviewer_client, fake_engine) -> None:
+def test_the_queue_searches_by_nik_or_name(world, twins, leran_twins, steward_client, fake_engine) -> None:
     _queue(fake_engine)
-    body = reviewer_client.get(f"/dedup/?q={leran_twins[1].nik[:14]}").content.decode()
+    body = steward_client.get(f"/dedup/?q={leran_twins[1].nik[:14]}").content.decode()
     assert leran_twins[0].nik in body and twins[0].nik not in body
-    body = reviewer_client.get("/dedup/?q=siti+j").content.decode()
+    body = steward_client.get("/dedup/?q=siti+j").content.decode()
     assert twins[0].nik in body and leran_twins[0].nik not in body
 
 
-def test_a_cluster_pair_whose_record_was_merged_leaves_the_queue(world, reviewer_client, fake_engine) -> None:
+def test_a_cluster_pair_whose_record_was_merged_leaves_the_queue(world, steward_client, fake_engine) -> None:
     import datetime as dt
 
     from tests.registry.factories import make_person
@@ -155,24 +155,24 @@ def test_a_cluster_pair_whose_record_was_merged_leaves_the_queue(world, reviewer
     _queue(fake_engine)
     assert CandidatePair.objects.count() == 3
     services.merge_pair(CandidatePair.objects.get(person_a=a, person_b=b), actor=None)
-    body = reviewer_client.get("/dedup/").content.decode()
+    body = steward_client.get("/dedup/").content.decode()
     # a survived, b is merged: b~c can no longer be decided, a~c can.
     stale = CandidatePair.objects.get(person_a=b, person_b=c)
     assert f"/dedup/pairs/{stale.pk}/" not in body
     assert f"/dedup/pairs/{CandidatePair.objects.get(person_a=a, person_b=c).pk}/" in body
-    page = reviewer_client.get(f"/dedup/pairs/{stale.pk}/").content.decode()
+    page = steward_client.get(f"/dedup/pairs/{stale.pk}/").content.decode()
     assert 'id="stale-pair"' in page and 'id="merge-button"' not in page
 
 
 def test_a_merged_record_says_so_on_its_page_and_in_the_list(
-    world, twins, reviewer_client, fake_engine
+    world, twins, steward_client, fake_engine
 ) -> None:
     a, b = twins
     pair = _queue(fake_engine)
     form = {"choice_nik": "b", "choice_full_name": "a", "version_a": "1", "version_b": "1"}
-    assert reviewer_client.post(f"/dedup/pairs/{pair.pk}/merge/", form).status_code == 302
-    page = reviewer_client.get(f"/persons/{a.pk}/").content.decode()
+    assert steward_client.post(f"/dedup/pairs/{pair.pk}/merge/", form).status_code == 302
+    page = steward_client.get(f"/persons/{a.pk}/").content.decode()
     assert 'id="person-merged"' in page and f'href="/persons/{b.pk}/"' in page
-    assert 'id="person-merged"' not in reviewer_client.get(f"/persons/{b.pk}/").content.decode()
-    listing = reviewer_client.get("/persons/", {"q": a.nik}).content.decode()
+    assert 'id="person-merged"' not in steward_client.get(f"/persons/{b.pk}/").content.decode()
+    listing = steward_client.get("/persons/", {"q": a.nik}).content.decode()
     assert "Digabung ke rekaman lain sebagai duplikat" in listing

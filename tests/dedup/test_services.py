@@ -65,12 +65,12 @@ def test_a_second_run_replaces_open_pairs_and_keeps_decided_ones(
 
 
 def test_different_people_are_remembered_and_never_proposed_again(
-    world, twins, fake_engine, bps_reviewer
+    world, twins, fake_engine, data_steward
 ) -> None:
     _run()
     pair = CandidatePair.objects.get()
-    decision = services.mark_distinct(pair, actor=bps_reviewer)
-    assert decision.decided_by == bps_reviewer and decision.decision == Decision.DISTINCT
+    decision = services.mark_distinct(pair, actor=data_steward)
+    assert decision.decided_by == data_steward and decision.decision == Decision.DISTINCT
     CandidatePair.objects.all().delete()  # even without the old pair row, the memory holds
     outcome = _run()
     excluded = fake_engine.calls[-1]["exclude_pairs"]
@@ -79,14 +79,14 @@ def test_different_people_are_remembered_and_never_proposed_again(
 
 
 def test_a_merge_gives_the_survivor_the_chosen_values_and_keeps_the_other_record(
-    world, twins, fake_engine, bps_reviewer
+    world, twins, fake_engine, data_steward
 ) -> None:
     a, b = twins
     _run()
     pair = CandidatePair.objects.get()
     decision = services.merge_pair(
         pair,
-        actor=bps_reviewer,
+        actor=data_steward,
         choices={"nik": "a", "phone": "b", "kk": "b", "full_name": "a"},
         versions=(1, 1),
     )
@@ -100,7 +100,7 @@ def test_a_merge_gives_the_survivor_the_chosen_values_and_keeps_the_other_record
     assert {c.person_id for c in changes} == {a.pk, b.pk}
     survivor_change = changes.get(person_id=a.pk)
     assert survivor_change.before is not None and survivor_change.after is not None
-    assert survivor_change.actor == bps_reviewer
+    assert survivor_change.actor == data_steward
     assert (
         survivor_change.before["phone"] == "+6281234500001"
         and survivor_change.after["phone"] == "+6281234500002"
@@ -186,12 +186,12 @@ def test_village_operators_programme_officers_and_sponsors_do_not_decide(
 
 
 def test_pairs_are_visible_only_when_both_persons_are_in_scope(
-    world, twins, leran_twins, fake_engine, leran_operator, bps_reviewer, sponsor
+    world, twins, leran_twins, fake_engine, leran_operator, data_steward, sponsor
 ) -> None:
     from jaring.accounts.scope import scope_for
 
     _run()
-    assert services.pairs_for(scope_for(bps_reviewer)).count() == 2
+    assert services.pairs_for(scope_for(data_steward)).count() == 2
     leran_pairs = services.pairs_for(scope_for(leran_operator))
     assert [p.person_a_id for p in leran_pairs] == [leran_twins[0].pk]
     assert not services.pairs_for(scope_for(sponsor)).exists()

@@ -17,6 +17,9 @@ STEWARD_APPS = {
     "review",
     "dedup",
     "programmes",
+    # Unlocking locked-out logins (django-axes' access attempts) and removing lost TOTP devices.
+    "axes",
+    "otp_totp",
 }
 
 

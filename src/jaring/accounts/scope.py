@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import Role
+from jaring.accounts.roles import Action, role_may, roles_with
 
 # The models scope filters, registered by their own apps in AppConfig.ready(): accounts sits below geo,
 # registry and imports (docs/architecture.md), so it may not import them.
@@ -38,16 +39,9 @@ def scoped_model(kind: str) -> Any:
         ) from None
 
 
-# Roles that may see a person's identity (NIK, name, address...).
-PERSONAL_DATA_ROLES = {
-    Role.VILLAGE_OPERATOR,
-    Role.BPS_REVIEWER,
-    Role.PROGRAMME_OFFICER,
-    Role.DATA_STEWARD,
-    Role.AUDITOR,
-}
-# Roles that may create or change persons and imports.
-EDIT_ROLES = {Role.VILLAGE_OPERATOR, Role.DATA_STEWARD}
+# Who may do what is data: the role × action table in jaring.accounts.roles.
+PERSONAL_DATA_ROLES = roles_with(Action.READ_PERSON)
+EDIT_ROLES = roles_with(Action.EDIT_PERSON)
 
 
 @dataclass(frozen=True)
@@ -74,6 +68,10 @@ class Scope:
     def can_edit(self) -> bool:
         """Whether this user may create and change persons and run imports (within the area)."""
         return self.is_superuser or (self.role in EDIT_ROLES and self.area_code is not None)
+
+    def may(self, action: Action) -> bool:
+        """Whether the role table lets this user take ``action`` somewhere in the area (superusers: yes)."""
+        return self.is_superuser or (role_may(self.role, action) and self.area_code is not None)
 
     @property
     def can_read_changelog(self) -> bool:

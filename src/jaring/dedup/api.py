@@ -284,13 +284,13 @@ def list_runs(
     summary="Start a deduplication run",
 )
 def create_run(request: HttpRequest, body: RunIn) -> Any:
-    """Queue a run over your area (BPS reviewers and data stewards); poll GET /dedup/runs/{id}."""
+    """Queue a run over your area (data stewards only); poll GET /dedup/runs/{id}."""
     scope = scope_for(request.user)
     if not services.can_start_run(scope):
         return Status(
             403,
             {
-                "detail": "Only BPS reviewers and data stewards / hanya reviewer BPS dan walidata",
+                "detail": "Only data stewards / hanya walidata",
                 "code": "forbidden",
             },
         )

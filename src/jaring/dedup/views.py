@@ -111,7 +111,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     """Start a deduplication run over the user's area (a background job)."""
     scope = _personal_scope(request)
     if not services.can_start_run(scope):
-        raise PermissionDenied(_("Only BPS reviewers and data stewards start deduplication."))
+        raise PermissionDenied(_("Only data stewards start deduplication."))
     form = RunForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The threshold must be a probability between 0.5 and 0.999."))
@@ -307,7 +307,7 @@ def conflict_collect(request: HttpRequest) -> HttpResponse:
     """Record the NIK conflicts of committed batches not read yet."""
     scope = _personal_scope(request)
     if not services.can_start_run(scope):
-        raise PermissionDenied(_("Only BPS reviewers and data stewards record conflicts."))
+        raise PermissionDenied(_("Only data stewards record conflicts."))
     added = services.collect_conflicts(area=_scope_area(scope))
     messages.success(request, _("%(n)d NIK conflicts recorded.") % {"n": added})
     return redirect("dedup:conflicts")

@@ -97,13 +97,24 @@ def create_batch(
         batch.save()
         _fail(batch, "file_too_large", size=size, limit=limit)
         return batch
-    if isinstance(source, Path):
-        with source.open("rb") as fh:
-            batch.file.save(name, File(fh), save=False)
-    else:
-        batch.file.save(name, source, save=False)
+    # Stored once per content hash: the same file uploaded again shares the first copy.
+    stored = upload_name(content_hash, name)
+    storage = batch.file.storage
+    if not storage.exists(stored):
+        if isinstance(source, Path):
+            with source.open("rb") as fh:
+                stored = storage.save(stored, File(fh))
+        else:
+            stored = storage.save(stored, source)
+    batch.file.name = stored
     batch.save()
     return batch
+
+
+def upload_name(content_hash: str, filename: str) -> str:
+    """Where an upload is kept under MEDIA_ROOT: by its SHA-256, with the original extension."""
+    suffix = Path(filename).suffix.lower()[:8] if Path(filename).suffix.isascii() else ""
+    return f"batches/sha256/{content_hash[:2]}/{content_hash}{suffix}"
 
 
 def _set_progress(batch: Batch, value: float, message: str, callback: Progress | None) -> None:
@@ -348,6 +359,11 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
             if taken.len() or count != batch.rows_valid:
                 batch.rows_valid = count
                 batch.rows_with_errors += taken.len()
+            if count == 0:
+                # Nothing to write: the batch fails (and so never blocks a corrected re-import).
+                _fail(batch, "nothing_committed")
+                staged.unlink(missing_ok=True)
+                return batch
             batch.status = BatchStatus.COMMITTED
             batch.committed_at = timezone.now()
             batch.committed_by = (

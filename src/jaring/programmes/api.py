@@ -195,7 +195,7 @@ def list_programmes(
 
 @router.post("", response={201: ProgrammeOut, 403: ErrorOut, 422: ErrorOut}, summary="Create a programme")
 def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Any:
-    """A new programme for a regency of your scope (programme officers and data stewards)."""
+    """A new programme for a regency of your scope (programme officers only)."""
     area = Area.objects.filter(code=payload.area_code, level=AreaLevel.REGENCY).first()
     if area is None:
         return _invalid(
@@ -231,7 +231,7 @@ def get_programme(request: HttpRequest, slug: str) -> Any:
     summary="Change a programme",
 )
 def update_programme(request: HttpRequest, slug: str, payload: ProgrammePatch) -> Any:
-    """Change the fields sent (programme officers and data stewards); every change enters the change log."""
+    """Change the fields sent (programme officers only); every change enters the change log."""
     programme = _get_programme(request, slug)
     services.check_can_edit(request.user, programme)
     before = services.snapshot(programme)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jaring.accounts.models import Role
+from jaring.accounts.roles import Action
 from jaring.accounts.scope import scope_for
 from jaring.imports.models import Batch, BatchStatus, ReviewStatus
 from jaring.review.models import ReviewAction, ReviewEvent, RowComment
@@ -58,8 +58,7 @@ class Refusal:
 
 def is_reviewer(user: Any) -> bool:
     """Whether ``user`` acts as a BPS reviewer (superusers may too)."""
-    scope = scope_for(user)
-    return scope.is_superuser or scope.role == Role.BPS_REVIEWER
+    return scope_for(user).may(Action.REVIEW_STEP)
 
 
 def is_own_upload(batch: Batch, user: Any) -> bool:

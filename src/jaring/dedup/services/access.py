@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from jaring.accounts.models import Role
+from jaring.accounts.roles import Action, roles_with
 from jaring.accounts.scope import Scope, scope_for
 from jaring.dedup.models import (
     CandidatePair,
@@ -29,7 +29,8 @@ Progress = Callable[[float, str], None]
 
 
 # Roles that decide on pairs and conflicts of their area (village operators only read: see docs/dedup.md).
-DECIDER_ROLES = {Role.BPS_REVIEWER, Role.DATA_STEWARD}
+# Only the data steward merges (BPS supervises, read-only): the role table in jaring.accounts.roles.
+DECIDER_ROLES = roles_with(Action.MERGE)
 
 
 # Fields a reviewer chooses per merge; the NIK's choice also names the surviving record.
@@ -137,6 +138,6 @@ def _require_decider(actor: Any, *areas: Area | None) -> None:
         return  # the system itself (CLI maintenance, demo)
     if not can_decide(scope_for(actor), *areas):
         raise PermissionDenied(
-            "Only BPS reviewers and data stewards of the area decide / "
-            "hanya reviewer BPS dan walidata wilayah ini yang memutuskan"
+            "Only the data steward of the area decides (BPS supervises) / "
+            "hanya walidata wilayah ini yang memutuskan (BPS mengawasi)"
         )

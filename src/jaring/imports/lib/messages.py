@@ -102,6 +102,53 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Berkas tidak dapat dibaca: {detail}.",
         "The file cannot be read: {detail}.",
     ),
+    # Added with the bad-file corpus (tests/data/bad/make_corpus.py): each names the fix, never library text.
+    "csv_malformed": (
+        ERROR,
+        'CSV rusak: ada tanda kutip (") yang dibuka tetapi tidak ditutup, atau baris yang tidak dapat'
+        " dipisah. Simpan ulang dari Excel sebagai CSV UTF-8.",
+        'The CSV is malformed: a quote (") is opened and never closed, or a line cannot be split.'
+        " Save it again from Excel as CSV UTF-8.",
+    ),
+    "xlsx_encrypted": (
+        ERROR,
+        "Buku kerja ini dilindungi kata sandi (terenkripsi). Buka di Excel, hapus kata sandinya, lalu simpan"
+        " ulang sebagai .xlsx.",
+        "This workbook is password-protected (encrypted). Open it in Excel, remove the password and save it"
+        " again as .xlsx.",
+    ),
+    "xls_old": (
+        ERROR,
+        "Ini berkas Excel lama (.xls, Excel 97-2003). Simpan ulang sebagai .xlsx (Buku Kerja Excel)"
+        " atau .csv.",
+        "This is an old Excel file (.xls, Excel 97-2003). Save it again as .xlsx (Excel Workbook) or .csv.",
+    ),
+    "zip_truncated": (
+        ERROR,
+        "Berkas XLSX terpotong atau rusak (unggahan tidak lengkap?). Unggah ulang berkas aslinya.",
+        "The XLSX file is cut short or damaged (an incomplete upload?). Upload the original file again.",
+    ),
+    "ods_format": (
+        ERROR,
+        "Ini lembar kerja OpenDocument (.ods). Simpan ulang sebagai .xlsx atau .csv.",
+        "This is an OpenDocument spreadsheet (.ods). Save it again as .xlsx or .csv.",
+    ),
+    "xlsx_corrupt": (
+        ERROR,
+        "Buku kerja XLSX ini rusak dan tidak dapat dibaca. Buka di Excel dan simpan ulang sebagai .xlsx.",
+        "This XLSX workbook is damaged and cannot be read. Open it in Excel and save it again as .xlsx.",
+    ),
+    "no_data_sheet": (
+        ERROR,
+        "Tidak ada lembar dengan judul kolom yang dikenali. Lembar dalam berkas: {sheets}."
+        " Pilih lembar data.",
+        "No sheet has recognised column headers. Sheets in the file: {sheets}. Choose the data sheet.",
+    ),
+    "too_many_rows": (
+        ERROR,
+        "Berkas berisi {count} baris (batas {limit}). Bagi menjadi beberapa berkas.",
+        "The file holds {count} rows (the limit is {limit}). Split it into several files.",
+    ),
     "column_ignored": (
         WARNING,
         "Kolom '{header}' tidak dikenali dan diabaikan.",
@@ -159,6 +206,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         WARNING,
         "NIK diterbitkan di wilayah {value}, di luar kabupaten impor ini ({regency}).",
         "The NIK was issued in region {value}, outside this import's regency ({regency}).",
+    ),
+    "nothing_committed": (
+        ERROR,
+        "Tidak ada baris yang disimpan: setiap baris memiliki kesalahan atau sudah ada di registri. Lihat"
+        " daftar masalah, perbaiki berkas lalu impor lagi.",
+        "No row was stored: every row has an error or is already in the registry. See the issue list,"
+        " correct the file and import it again.",
     ),
     "age_outside_limits": (
         WARNING,

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import logging
+import mmap
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +20,15 @@ import numpy as np
 import polars as pl
 from django.conf import settings
 
+log = logging.getLogger("jaring.imports")
+
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_COLUMNS = 1_000
-MAX_XLSX_UNPACKED = 2 * 1024 * 1024 * 1024  # 2 GiB of XML is far beyond a village census
+# Real bytes inflated from an XLSX, counted while streaming (the sizes a zip declares can lie).
+MAX_XLSX_UNPACKED = 1024 * 1024 * 1024  # 1 GiB of XML is far beyond a village census
 MAX_XLSX_RATIO = 200  # calamine-readable sheets compress ~10–20×; hundreds of times means a bomb
+MAX_XLSX_MEMBERS = 1_000
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DELIMITERS = [",", ";", "\t", "|"]
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
 
@@ -60,12 +68,46 @@ def read_table(path: Path, *, filename: str | None = None, sheet: str | None = N
     if size == 0:
         raise FileProblem("file_empty")
     with path.open("rb") as fh:
-        magic = fh.read(4)
-    if magic == b"PK\x03\x04":
+        magic = fh.read(8)
+    if magic[:4] == b"PK\x03\x04":
         return _read_xlsx(path, sheet)
+    if magic == OLE2_MAGIC:
+        # An Office compound file: a password-protected XLSX package, or an old (97-2003) .xls workbook.
+        raise FileProblem("xlsx_encrypted" if _ole2_encrypted(path) else "xls_old")
     if is_xlsx_name(name) or name.lower().endswith(".xls"):
         raise FileProblem("not_xlsx", detail="no ZIP signature / tanpa tanda ZIP")
-    return _read_csv(path.read_bytes(), path)
+    rows_limit = max_rows()
+    table = _read_csv(path.read_bytes(), path)
+    if table.frame.height > rows_limit:
+        raise FileProblem("too_many_rows", count=table.frame.height, limit=rows_limit)
+    return table
+
+
+def max_rows() -> int:
+    """The most data rows one import may hold (JARING_MAX_IMPORT_ROWS)."""
+    return int(getattr(settings, "JARING_MAX_IMPORT_ROWS", 2_000_000))
+
+
+def _ole2_encrypted(path: Path) -> bool:
+    """Whether a compound file holds an encrypted OOXML package (its directory names these streams)."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        return mm.find(marker) >= 0
+
+
+def _utf16(data: bytes) -> str | None:
+    """'utf-16' when the bytes are UTF-16 text (a BOM, or NULs in every other byte of ASCII text)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    odd, even = head[1::2], head[0::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -124,12 +166,23 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 def _read_csv(data: bytes, path: Path | None = None) -> RawTable:
-    if b"\x00" in data[:65536]:
+    wide = _utf16(data)
+    if wide:
+        # Excel's "Unicode text" and some Windows tools write UTF-16: decode it rather than refuse it.
+        try:
+            data = data.decode(wide).encode("utf-8")
+        except UnicodeDecodeError:
+            raise FileProblem("not_text") from None
+        path = None
+    if b"\x00" in data:
         raise FileProblem("not_text")
     if not data or data.isspace():
         raise FileProblem("file_empty")
-    encoding = detect_encoding(data)
-    if not encoding.startswith("utf-8"):
+    if b"\n" not in data and b"\r" in data:
+        data = data.replace(b"\r", b"\n")  # old Mac line ends
+        path = None
+    encoding = "utf-16" if wide else detect_encoding(data)
+    if not encoding.startswith(("utf-8", "utf-16")):
         # polars reads UTF-8 only: transcode the (rare) Windows-1252 file once.
         data = data.decode(encoding).encode("utf-8")
     newline = data.find(b"\n")
@@ -137,7 +190,11 @@ def _read_csv(data: bytes, path: Path | None = None) -> RawTable:
     delimiter = sniff_delimiter(first_line)
     if len(first_line) > MAX_CELL_CHARS and first_line.count(delimiter) + 1 > MAX_COLUMNS:
         raise FileProblem("too_many_columns", count=first_line.count(delimiter) + 1, limit=MAX_COLUMNS)
-    headers = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
+    try:
+        headers = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
+    except (csv.Error, StopIteration) as exc:
+        log.warning("CSV header unreadable: %s", exc)
+        raise FileProblem("csv_malformed") from None
     if len(headers) > MAX_COLUMNS:
         raise FileProblem("too_many_columns", count=len(headers), limit=MAX_COLUMNS)
     if newline < 0 or not data[newline:].strip():
@@ -148,11 +205,12 @@ def _read_csv(data: bytes, path: Path | None = None) -> RawTable:
     source: Any = path if path is not None and encoding.startswith("utf-8") else data
 
     def read(truncate: bool) -> pl.DataFrame:
+        # The header line fixes the column count (short rows get nulls, blank lines keep their number).
         lazy = pl.scan_csv(
             source,
-            has_header=False,
-            skip_rows=1,
-            schema=dict.fromkeys(names, pl.String),
+            has_header=True,
+            infer_schema=False,
+            new_columns=names,
             separator=delimiter,
             truncate_ragged_lines=truncate,
         )
@@ -163,13 +221,16 @@ def _read_csv(data: bytes, path: Path | None = None) -> RawTable:
         try:
             frame = read(False)
         except pl.exceptions.ComputeError:
+            if data.count(b'"') % 2:
+                raise FileProblem("csv_malformed") from None  # a quote opened and never closed
             # A line longer than the header: a broken file, or only a stray trailing delimiter.
             _diagnose_lines(data, delimiter.encode())
             frame = read(True)
     except FileProblem:
         raise
-    except Exception as exc:  # polars reports malformed quoting etc.; a file-level error, never a crash
-        raise FileProblem("file_unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+    except Exception as exc:  # polars' own text goes to the log only; the user gets a bilingual message
+        log.warning("CSV unreadable: %s", str(exc)[:500])
+        raise FileProblem("csv_malformed") from exc
     if frame.height == 0:
         raise FileProblem("no_rows")
     _check_cells(frame, names)
@@ -180,17 +241,64 @@ def _read_csv(data: bytes, path: Path | None = None) -> RawTable:
 
 
 def _check_zip(path: Path) -> None:
+    """Refuse a zip that is truncated, not a workbook, or inflates past the limits (real bytes)."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileProblem("not_xlsx", detail=str(exc)[:120]) from exc
-    unpacked = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if unpacked > MAX_XLSX_UNPACKED or (unpacked > 50 * 1024 * 1024 and unpacked / packed > MAX_XLSX_RATIO):
-        raise FileProblem("zip_bomb", size=unpacked)
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in zf.namelist() else b""
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        log.warning("zip unreadable: %s", exc)
+        raise FileProblem("zip_truncated") from None
+    if b"opendocument" in mimetype:
+        raise FileProblem("ods_format")
+    if len(infos) > MAX_XLSX_MEMBERS:
+        raise FileProblem("zip_bomb", size=sum(i.file_size for i in infos))
     if not any(i.filename.startswith("xl/") for i in infos):
         raise FileProblem("not_xlsx", detail="no workbook inside / tidak ada buku kerja")
+    packed = max(1, path.stat().st_size)
+    real = 0
+    with path.open("rb") as fh:
+        for info in infos:
+            size = _inflated_size(fh, info, MAX_XLSX_UNPACKED - real)
+            if size > info.file_size:
+                # The member inflates to more than it declares: a bomb built to pass size checks.
+                raise FileProblem("zip_bomb", size=real + size)
+            real += size
+            if real >= MAX_XLSX_UNPACKED or (real > 50 * 1024 * 1024 and real / packed > MAX_XLSX_RATIO):
+                raise FileProblem("zip_bomb", size=real)
+
+
+def _inflated_size(fh: Any, info: zipfile.ZipInfo, budget: int) -> int:
+    """The real number of bytes one member inflates to, streaming; stops once past ``budget``."""
+    import zlib
+
+    if not 0 <= info.header_offset < fh.seek(0, 2):
+        raise FileProblem("zip_truncated")
+    fh.seek(info.header_offset)
+    local = fh.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise FileProblem("zip_truncated")
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    fh.seek(info.header_offset + 30 + name_len + extra_len)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return int(info.compress_size)
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise FileProblem("not_xlsx", detail="unknown compression / kompresi tidak dikenal")
+    inflater = zlib.decompressobj(-15)
+    total = 0
+    try:
+        while not inflater.eof:
+            chunk = fh.read(64 * 1024)
+            if not chunk:
+                raise FileProblem("zip_truncated")
+            while chunk and not inflater.eof:
+                total += len(inflater.decompress(chunk, 1024 * 1024))
+                chunk = inflater.unconsumed_tail
+                if total > max(budget, info.file_size):
+                    return total
+    except zlib.error:
+        raise FileProblem("zip_truncated") from None
+    return total
 
 
 def _sheet_first_row(path: Path, sheet_index: int) -> int:
@@ -211,8 +319,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     try:
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
-    except Exception as exc:  # calamine errors on corrupt workbooks
-        raise FileProblem("not_xlsx", detail=str(exc).splitlines()[0][:200]) from exc
+    except Exception as exc:  # noqa: BLE001 - calamine errors on corrupt workbooks: its text to the log only
+        log.warning("XLSX unreadable: %s", str(exc)[:500])
+        raise FileProblem("xlsx_corrupt") from None
     if sheet:
         if sheet not in names:
             raise FileProblem("sheet_not_found", sheet=sheet, sheets=", ".join(names))
@@ -220,11 +329,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     else:
         if not names:
             raise FileProblem("file_empty")
-        index = 0
+        index = _data_sheet(reader, names)
     try:
         raw = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
-    except Exception as exc:
-        raise FileProblem("not_xlsx", detail=str(exc).splitlines()[0][:200]) from exc
+    except Exception as exc:  # noqa: BLE001 - reported to the user as a clear message
+        log.warning("XLSX sheet unreadable: %s", str(exc)[:500])
+        raise FileProblem("xlsx_corrupt") from None
+    if raw.height > max_rows() + 10:
+        raise FileProblem("too_many_rows", count=raw.height, limit=max_rows())
     if raw.height == 0 or raw.width == 0:
         raise FileProblem("file_empty")
     if raw.width > MAX_COLUMNS:
@@ -249,6 +361,24 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
         raise FileProblem("no_rows")
     _check_cells(frame, names_)
     return RawTable(headers=headers, frame=frame, kind="xlsx", sheet=names[index])
+
+
+def _data_sheet(reader: Any, names: list[str]) -> int:
+    """The first sheet whose top rows name known columns (a workbook may open with instructions)."""
+    if len(names) == 1:
+        return 0
+    from jaring.imports.lib.headers import map_headers
+
+    for index in range(len(names)):
+        try:
+            top = reader.load_sheet(index, header_row=None, n_rows=10, dtypes="string").to_polars()
+        except Exception:  # noqa: BLE001, S112 - an unreadable sheet is simply not the data sheet
+            continue
+        for i in range(top.height):
+            cells = [("" if v is None else str(v)).strip() for v in top.row(i)]
+            if len(map_headers(cells).fields) >= 2:
+                return index
+    raise FileProblem("no_data_sheet", sheets=", ".join(names))
 
 
 def _header_row(raw: pl.DataFrame, look: int = 10) -> int:

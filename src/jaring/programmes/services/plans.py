@@ -207,8 +207,13 @@ def plan_arrays(plan: Any) -> dict[str, Any]:
 
 def approve_plan(plan: Any, *, actor: Any, via: str = "web") -> Any:
     """Approve a plan: the programme's next version number, locked; the approval enters the change log."""
+    from jaring.accounts.roles import Action
+    from jaring.accounts.scope import scope_for
     from jaring.programmes.models import Plan, PlanKind
 
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    if signed_in and not scope_for(actor).may(Action.APPROVE_PLAN):
+        raise PermissionDenied("Your role cannot approve plans / peran Anda tidak dapat menyetujui rencana")
     with transaction.atomic():
         # Lock the programme row so two approvals at once cannot take the same number.
         Programme.objects.select_for_update().filter(pk=plan.programme_id).first()

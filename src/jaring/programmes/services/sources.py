@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from jaring.accounts.models import Role
+from jaring.accounts.roles import Action, roles_with
 from jaring.accounts.scope import Scope, scope_for
 from jaring.programmes.models import (
     FundingSource,
@@ -23,13 +23,11 @@ from jaring.programmes.rulecheck import check_rule
 
 from .frames import person_frame, programme_persons
 
-# Roles that may create and change programmes and sources (within their area).
-EDIT_ROLES = {Role.PROGRAMME_OFFICER, Role.DATA_STEWARD}
-
-
-# Roles that may read programmes and sources (definitions hold no personal data; sponsors see them and
-# counts, never persons). Village operators see only their village's aggregates (the plan pages).
-READ_ROLES = {*EDIT_ROLES, Role.BPS_REVIEWER, Role.AUDITOR, Role.SPONSOR}
+# Who may edit and read programmes is the role table (jaring.accounts.roles): only the programme officer
+# edits; sponsors read definitions and counts, never persons; village operators see only their village's
+# aggregates (the plan pages).
+EDIT_ROLES = roles_with(Action.EDIT_PROGRAMME)
+READ_ROLES = roles_with(Action.READ_PROGRAMME)
 
 
 def can_read(scope: Scope) -> bool:

@@ -30,6 +30,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
+        from jaring.core.safety import ensure_secret_key_file
+
+        if ensure_secret_key_file():
+            self.stdout.write(
+                "Kunci rahasia dibuat di var/secret_key (mode 0600) / secret key written to var/secret_key"
+            )
         report = demo.run_demo(
             people=options["people"],
             leran=options["leran"],
