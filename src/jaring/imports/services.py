@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -97,10 +99,28 @@ def create_batch(
     return batch
 
 
+def worker_id() -> str:
+    """This process as a lease holder: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _take_lease(batch: Batch, status: str) -> None:
+    """Enter ``status`` (validating/committing) holding the batch's lease (worker, heartbeat now)."""
+    batch.status = status
+    batch.worker = worker_id()
+    batch.heartbeat_at = timezone.now()
+    fields = ["status", "worker", "heartbeat_at", "error_code", "error_message", "committed_by", "updated_at"]
+    batch.save(update_fields=fields)
+
+
 def _set_progress(batch: Batch, value: float, message: str, callback: Progress | None) -> None:
     batch.progress = max(0.0, min(1.0, value))
     batch.progress_message = message[:200]
-    Batch.objects.filter(pk=batch.pk).update(progress=batch.progress, progress_message=batch.progress_message)
+    # Every progress step renews the lease: a batch whose heartbeat stops belongs to a dead process.
+    batch.heartbeat_at = timezone.now()
+    Batch.objects.filter(pk=batch.pk).update(
+        progress=batch.progress, progress_message=batch.progress_message, heartbeat_at=batch.heartbeat_at
+    )
     if callback is not None:
         callback(batch.progress, message)
 
@@ -122,6 +142,7 @@ def _fail(batch: Batch, code: str, /, **values: object) -> Batch:
     batch.error_message = f"{msg_en} / {msg_id}"
     batch.progress = 1.0
     batch.progress_message = msg_en[:200]
+    batch.heartbeat_at = None
     batch.save()
     return batch
 
@@ -170,9 +191,8 @@ def validate_batch(batch: Batch, progress: Progress | None = None) -> Batch:
     if batch.status == BatchStatus.FAILED and batch.error_code == "file_too_large":
         return batch
     BatchIssue.objects.filter(batch=batch).delete()
-    batch.status = BatchStatus.VALIDATING
     batch.error_code = batch.error_message = ""
-    batch.save(update_fields=["status", "error_code", "error_message", "updated_at"])
+    _take_lease(batch, BatchStatus.VALIDATING)
     try:
         return _validate(batch, progress)
     except FileProblem as problem:
@@ -260,6 +280,7 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
         batch.validated_at = timezone.now()
         batch.progress = 1.0
         batch.progress_message = progress_text("validated", valid=valid.height, errors=bad_rows.len())
+        batch.heartbeat_at = None
         batch.save()
     if progress is not None:
         progress(1.0, batch.progress_message)
@@ -269,7 +290,8 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
 def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> Batch:
     """Write the batch's valid rows in one transaction (status committed); re-runnable after a crash."""
     from jaring.registry.bulk import insert_persons
-    from jaring.registry.models import ChangeVia
+    from jaring.registry.lib.batch_rows import file_sha256
+    from jaring.registry.models import BatchChange, ChangeVia
 
     batch.refresh_from_db()
     if batch.status == BatchStatus.COMMITTED:
@@ -285,8 +307,8 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
         if batch.status != BatchStatus.VALIDATED:
             return batch
         staged = Path(batch.staged_path)
-    batch.status = BatchStatus.COMMITTING
-    batch.save(update_fields=["status", "updated_at"])
+    batch.committed_by = _real_user(user)  # who a resumed commit (imports.recovery) acts for
+    _take_lease(batch, BatchStatus.COMMITTING)
     _set_progress(batch, 0.05, progress_text("writing"), progress)
     frame = pl.read_parquet(staged)
     total = max(1, frame.height)
@@ -296,57 +318,65 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
             current = Batch.objects.select_for_update().get(pk=batch.pk)
             if current.status == BatchStatus.COMMITTED:
                 return current
-            # The registry may have changed since validation: NIKs that arrived meanwhile are left out.
-            sink = IssueSink()
-            from jaring.imports.validation import _existing_niks, existing_submissions
-
-            if "submission_uuid" in frame.columns:
-                # A submission another batch stored since validation: skipped, as validation would have.
-                seen = existing_submissions(frame.get_column("submission_uuid"))
-                if seen.len():
-                    again = pl.col("submission_uuid").is_in(seen.implode()).fill_null(False)
-                    sink.add(frame, again, "submission_uuid", "submission_exists", pl.col("submission_uuid"))
-                    frame = frame.filter(~again)
-            taken = _existing_niks(frame.get_column("nik"), None)
-            if taken.len():
-                sink.add(frame, pl.col("nik").is_in(taken.implode()), "nik", "nik_exists", pl.col("nik"))
-                frame = frame.filter(~pl.col("nik").is_in(taken.implode()))
-            if sink.frames:
-                _append_issues(batch, sink.frame())
             owned = [frame]
             del frame  # insert_persons frees the staged rows as soon as it has built its own frame
-            count = insert_persons(
+            # NIKs and submissions registered since validation (also by an import committing right now)
+            # are refused by the unique indexes, row by row, and reported below: never a traceback.
+            result = insert_persons(
                 owned.pop(),
                 batch=batch,
-                actor=user,
-                via=ChangeVia.IMPORT,
                 on_chunk=lambda done: _set_progress(
-                    batch, 0.05 + 0.9 * done / total, progress_text("written", done=done), progress
+                    batch, 0.05 + 0.8 * done / total, progress_text("written", done=done), progress
                 ),
             )
+            count = result.count
+            refused = result.skipped.height
+            if refused:
+                _append_issues(batch, _refused_issues(result.skipped))
+            BatchChange.objects.create(
+                batch=batch,
+                actor=_real_user(user),
+                via=ChangeVia.IMPORT,
+                rows=count,
+                rows_path=str(staged),
+                rows_sha256=file_sha256(staged),
+            )
             batch.rows_committed = count
-            if taken.len() or count != batch.rows_valid:
+            if refused or count != batch.rows_valid:
                 batch.rows_valid = count
-                batch.rows_with_errors += taken.len()
+                batch.rows_with_errors += refused
             batch.status = BatchStatus.COMMITTED
             batch.committed_at = timezone.now()
-            batch.committed_by = (
-                user if user is not None and getattr(user, "is_authenticated", False) else None
-            )
+            batch.committed_by = _real_user(user)
             batch.progress = 1.0
             batch.progress_message = progress_text("committed", count=count)
+            batch.heartbeat_at = None
             batch.save()
     except Exception:
         # Nothing was written (the transaction rolled back); the batch can be committed again.
         Batch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.VALIDATED, progress_message=progress_text("commit_failed")
+            status=BatchStatus.VALIDATED, progress_message=progress_text("commit_failed"), heartbeat_at=None
         )
         batch.refresh_from_db()
         raise
-    staged.unlink(missing_ok=True)
+    # The validated rows file stays: it is the after-image of every person the batch created.
     if progress is not None:
         progress(1.0, batch.progress_message)
     return batch
+
+
+def _real_user(user: Any) -> Any:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _refused_issues(skipped: pl.DataFrame) -> pl.DataFrame:
+    """Issues for staged rows the registry refused at commit: a taken NIK or a stored submission."""
+    sink = IssueSink()
+    frame = skipped.rename({"source_row": "_row"})
+    taken = pl.col("nik_taken")
+    sink.add(frame, taken, "nik", "nik_exists", pl.col("nik"))
+    sink.add(frame, ~taken, "submission_uuid", "submission_exists", pl.col("submission_uuid"))
+    return sink.frame()
 
 
 def _append_issues(batch: Batch, issues: pl.DataFrame) -> None:

@@ -97,7 +97,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """All fields of a person, the household (same KK, in scope) and the change log."""
     scope = _personal_scope(request)
     person = _get_person(scope, person_id)
-    changes = list(services.person_changes(person.pk)[:100])
+    changes = services.person_changes(person)
     fields = [(Person._meta.get_field(name), getattr(person, name)) for name in _DETAIL_FIELDS]
     return render(
         request,
