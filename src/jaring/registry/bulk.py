@@ -29,6 +29,8 @@ STAGE_COLUMNS = ["name_search", *AUDITED_FIELDS, "source_row", "submission_uuid"
 # Filled by the INSERT … SELECT from parameters: the same for every row of a batch.
 CONSTANT_COLUMNS = ["batch_id", "is_synthetic", "version", "created_at", "updated_at"]
 CHUNK = 50_000
+# Rows per binary COPY statement into the staging table (PostgreSQL).
+COPY_ROWS = 250_000
 # SQLite loads at least this big (and bigger than the table) rebuild secondary indexes afterwards.
 REBUILD_MIN_ROWS = 50_000
 
@@ -138,19 +140,21 @@ def _pg_stage(table: str, staged: pl.DataFrame, on_chunk: Any) -> None:
     arrow = staged.to_arrow(compat_level=pl.CompatLevel.oldest())
     encoder = ArrowToPostgresBinaryEncoder(arrow.schema)
     schema = encoder.schema()
-    ddl = ", ".join(f'"{name}" {col.data_type.ddl()}' for name, col in schema.columns)
+    ddl = ", ".join(f'"{col.name}" {col.data_type.ddl()}' for col in schema.columns)
     with connection.cursor() as cur:
         cur.execute(f"CREATE UNLOGGED TABLE {table} ({ddl})")
         raw = cur.cursor  # the psycopg3 cursor under Django's wrapper
         done = 0
-        with raw.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
-            copy.write(encoder.write_header())
-            for record_batch in arrow.to_batches(max_chunksize=CHUNK):
+        # One COPY per slice, progress reported between them: the connection is busy during a COPY.
+        for record_batch in arrow.to_batches(max_chunksize=COPY_ROWS):
+            encoder = ArrowToPostgresBinaryEncoder(arrow.schema)  # one per COPY stream
+            with raw.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
+                copy.write(encoder.write_header())
                 copy.write(encoder.write_batch(record_batch))
-                done += record_batch.num_rows
-                if on_chunk is not None:
-                    on_chunk(done)
-            copy.write(encoder.finish())
+                copy.write(encoder.finish())
+            done += record_batch.num_rows
+            if on_chunk is not None:
+                on_chunk(done)
 
 
 def _sqlite_stage(table: str, staged: pl.DataFrame, on_chunk: Any) -> None:
