@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.geo.models import Area, AreaLevel
+from jaring.core.lib.stages import stage
 from jaring.imports.lib.headers import FIELD_LABELS, REQUIRED_FIELDS, check_mapping, map_headers
 from jaring.imports.lib.issues import IssueSink
 from jaring.imports.lib.messages import progress_text, render, severity_of
@@ -207,7 +208,8 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
     if earlier is not None:
         return _fail(batch, "already_imported", batch=earlier.pk)
     _set_progress(batch, 0.05, progress_text("reading"), progress)
-    raw = read_batch_table(batch)
+    with stage("read"):
+        raw = read_batch_table(batch)
     mapping = batch.mapping or None
     if mapping:
         bad = check_mapping(mapping)
@@ -251,10 +253,12 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
             )
         )
     _set_progress(batch, 0.3, progress_text("normalising", rows=raw.frame.height), progress)
-    typed = prepare_frame(raw, hmap, sink, Lookups.load())
+    with stage("normalise"):
+        typed = prepare_frame(raw, hmap, sink, Lookups.load())
     del raw  # the text cells are no longer needed: free them before the checks
     _set_progress(batch, 0.5, progress_text("checking"), progress)
-    checked = check_frame(typed, batch.village, sink)
+    with stage("validate"):
+        checked = check_frame(typed, batch.village, sink)
     del typed
     issues = sink.frame()
     bad_rows = error_rows(issues)
@@ -268,9 +272,11 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
     del checked
     _set_progress(batch, 0.8, progress_text("saving_issues", issues=issues.height), progress)
     staged = staging_dir() / f"batch-{batch.pk}.parquet"
-    valid.write_parquet(staged)
+    with stage("save rows file"):
+        valid.write_parquet(staged)
     with transaction.atomic():
-        _store_issues(batch, issues)
+        with stage("save issues"):
+            _store_issues(batch, issues)
         batch.rows_total = rows_total
         batch.rows_with_errors = bad_rows.len()
         batch.rows_with_warnings = warn_rows.filter(~warn_rows.is_in(bad_rows.implode())).len()
@@ -290,7 +296,7 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
 def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> Batch:
     """Write the batch's valid rows in one transaction (status committed); re-runnable after a crash."""
     from jaring.registry.bulk import insert_persons
-    from jaring.registry.lib.batch_rows import file_sha256
+    from jaring.registry.lib import batch_rows
     from jaring.registry.models import BatchChange, ChangeVia
 
     batch.refresh_from_db()
@@ -310,7 +316,8 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
     batch.committed_by = _real_user(user)  # who a resumed commit (imports.recovery) acts for
     _take_lease(batch, BatchStatus.COMMITTING)
     _set_progress(batch, 0.05, progress_text("writing"), progress)
-    frame = pl.read_parquet(staged)
+    with stage("load rows file"):
+        frame = pl.read_parquet(staged)
     total = max(1, frame.height)
     try:
         with transaction.atomic():
@@ -333,14 +340,15 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
             refused = result.skipped.height
             if refused:
                 _append_issues(batch, _refused_issues(result.skipped))
-            BatchChange.objects.create(
-                batch=batch,
-                actor=_real_user(user),
-                via=ChangeVia.IMPORT,
-                rows=count,
-                rows_path=str(staged),
-                rows_sha256=file_sha256(staged),
-            )
+            with stage("audit"):
+                BatchChange.objects.create(
+                    batch=batch,
+                    actor=_real_user(user),
+                    via=ChangeVia.IMPORT,
+                    rows=count,
+                    rows_path=str(staged),
+                    rows_sha256=batch_rows.file_sha256(staged),
+                )
             batch.rows_committed = count
             if refused or count != batch.rows_valid:
                 batch.rows_valid = count

@@ -20,6 +20,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
+from jaring.core.lib.stages import stage
 from jaring.registry.lib.batch_rows import default_fills
 from jaring.registry.lib.names import search_key_expr
 from jaring.registry.models import AUDITED_FIELDS
@@ -79,24 +80,35 @@ def insert_persons(
     else:
         now = str(connection.ops.adapt_datetimefield_value(stamp))
     # In NIK order the unique NIK index (never dropped) grows at its end: far fewer page splits.
-    staged = stage_frame(df.sort("nik"))
+    with stage("prepare"):
+        staged = stage_frame(df.sort("nik"))
     del df
     table = f"imports_stage_{batch.pk if batch is not None else 0}_{os.getpid()}"
     constants = [batch.pk if batch is not None else None, bool(is_synthetic), 1, now, now]
-    with _bulk_mode("registry_person", staged.height):
-        if connection.vendor == "postgresql":
-            _pg_stage(table, staged, on_chunk)
-        else:
-            _sqlite_stage(table, staged, on_chunk)
+    with stage("index"), _bulk_mode("registry_person", staged.height) as locked, stage("-index"):
+        with stage("stage"):
+            if connection.vendor == "postgresql":
+                _pg_stage(table, staged, on_chunk)
+            else:
+                _sqlite_stage(table, staged, on_chunk)
         rows = staged.height
         del staged
         cols = ", ".join(connection.ops.quote_name(c) for c in [*STAGE_COLUMNS, *CONSTANT_COLUMNS])
         picks = ", ".join(f"s.{connection.ops.quote_name(c)}" for c in STAGE_COLUMNS)
-        with connection.cursor() as cur:
+        with stage("insert"), connection.cursor() as cur:
             # "WHERE true": SQLite's parser needs it to tell the upsert clause from a join's ON.
+            # A big load holds the table alone with its unique indexes dropped (PostgreSQL): the NIKs and
+            # submissions already registered are left out by an anti-join instead; they are rebuilt after.
+            unseen = (
+                " AND NOT EXISTS (SELECT 1 FROM registry_person p WHERE p.nik = s.nik)"
+                " AND (s.submission_uuid IS NULL OR NOT EXISTS"
+                " (SELECT 1 FROM registry_person p WHERE p.submission_uuid = s.submission_uuid))"
+                if locked and connection.vendor == "postgresql"
+                else ""
+            )
             cur.execute(
                 f"INSERT INTO registry_person ({cols}) SELECT {picks}, %s, %s, %s, %s, %s FROM {table} s "
-                "WHERE true ORDER BY s.nik ON CONFLICT DO NOTHING",
+                f"WHERE true{unseen} ORDER BY s.nik ON CONFLICT DO NOTHING",
                 constants,
             )
             count = cur.rowcount
@@ -168,7 +180,8 @@ def _sqlite_stage(table: str, staged: pl.DataFrame, on_chunk: Any) -> None:
             on_chunk(offset + chunk.height)
 
 
-def _bulk_mode(table: str, new_rows: int) -> contextlib.AbstractContextManager[None]:
+def _bulk_mode(table: str, new_rows: int) -> contextlib.AbstractContextManager[bool]:
+    """Drop-and-rebuild for a big load; the context value says whether the table is locked for it."""
     if connection.vendor == "postgresql":
         return _pg_constraints_rebuilt(table, new_rows)
     return _indexes_rebuilt(table, new_rows)
@@ -213,7 +226,7 @@ def _executemany(table: str, frame: pl.DataFrame) -> None:
 
 
 @contextlib.contextmanager
-def _indexes_rebuilt(table: str, new_rows: int) -> Iterator[None]:
+def _indexes_rebuilt(table: str, new_rows: int) -> Iterator[bool]:
     """On a big load into a smaller table, drop the table's secondary indexes and build them afterwards.
 
     Building an index once from sorted data is several times faster than updating it row by row. The
@@ -224,7 +237,7 @@ def _indexes_rebuilt(table: str, new_rows: int) -> Iterator[None]:
         cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s)", [new_rows])
         existing = int(cur.fetchone()[0])
         if new_rows < REBUILD_MIN_ROWS or existing >= new_rows:
-            yield
+            yield False
             return
         cur.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
@@ -233,15 +246,15 @@ def _indexes_rebuilt(table: str, new_rows: int) -> Iterator[None]:
         indexes = cur.fetchall()
         for name, _sql in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-    yield
+    yield True
     with connection.cursor() as cur:
         for _name, sql in indexes:
             cur.execute(sql)
 
 
 @contextlib.contextmanager
-def _pg_constraints_rebuilt(table: str, new_rows: int) -> Iterator[None]:
-    """On a big load into a smaller table, drop foreign keys and plain indexes and re-create them after.
+def _pg_constraints_rebuilt(table: str, new_rows: int) -> Iterator[bool]:
+    """On a big load into a smaller table, drop foreign keys, unique constraints and plain indexes; rebuild them.
 
     PostgreSQL checks a foreign key with one trigger query per row at COMMIT (millions of them for a
     million-row import); re-adding the constraint checks all rows with one join, and an index built once
@@ -253,11 +266,11 @@ def _pg_constraints_rebuilt(table: str, new_rows: int) -> Iterator[None]:
         cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [new_rows])
         existing = int(cur.fetchone()[0])
         if new_rows < REBUILD_MIN_ROWS or existing >= new_rows:
-            yield
+            yield False
             return
         cur.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype DESC",
             [table],
         )
         fks = cur.fetchall()
@@ -273,7 +286,7 @@ def _pg_constraints_rebuilt(table: str, new_rows: int) -> Iterator[None]:
             cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _def in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-    yield
+    yield True
     with connection.cursor() as cur:
         # Index builds sort the whole table: give them memory for this transaction only.
         cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
