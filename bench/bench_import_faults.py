@@ -63,7 +63,10 @@ def trials(
 ) -> dict[str, Any]:
     """Run one kill -9 trial per file; return the tallies (raises AssertionError on a violation)."""
     jaring(env, "migrate", "--no-input")
-    seed = "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE','jaring.settings'); django.setup(); "
+    seed = (
+        "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'jaring.settings'); "
+        "django.setup(); "
+    )
     subprocess.run(
         [sys.executable, "-c", seed + "from jaring.core.world import ensure_world; ensure_world()"],
         env=env, check=True,

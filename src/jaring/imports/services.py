@@ -20,8 +20,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from jaring.geo.models import Area, AreaLevel
 from jaring.core.lib.stages import stage
+from jaring.geo.models import Area, AreaLevel
 from jaring.imports.lib.headers import FIELD_LABELS, REQUIRED_FIELDS, check_mapping, map_headers
 from jaring.imports.lib.issues import IssueSink
 from jaring.imports.lib.messages import progress_text, render, severity_of

@@ -254,7 +254,7 @@ def _indexes_rebuilt(table: str, new_rows: int) -> Iterator[bool]:
 
 @contextlib.contextmanager
 def _pg_constraints_rebuilt(table: str, new_rows: int) -> Iterator[bool]:
-    """On a big load into a smaller table, drop foreign keys, unique constraints and plain indexes; rebuild them.
+    """On a big load into a smaller table, drop foreign keys, unique constraints and indexes; rebuild after.
 
     PostgreSQL checks a foreign key with one trigger query per row at COMMIT (millions of them for a
     million-row import); re-adding the constraint checks all rows with one join, and an index built once
