@@ -23,16 +23,39 @@ from pathlib import Path
 from typing import Any
 
 CHECK = r"""
-import json, os, django
+import json, os, sys, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
 django.setup()
 from django.db.models import Count
 from jaring.imports.models import Batch
 from jaring.registry.models import Person
-per_batch = dict(Person.objects.values_list("batch_id").annotate(n=Count("id")).values_list("batch_id", "n"))
-print(json.dumps({"persons": Person.objects.count(),
-                  "batches": [[b.pk, b.status, b.rows_committed, per_batch.get(b.pk, 0)]
-                              for b in Batch.objects.order_by("pk")]}))
+
+def state():
+    per = dict(Person.objects.values_list("batch_id").annotate(n=Count("id")).values_list("batch_id", "n"))
+    batches = Batch.objects.order_by("pk")
+    return {"persons": Person.objects.count(),
+            "batches": [[b.pk, b.status, b.rows_committed, per.get(b.pk, 0)] for b in batches]}
+
+if len(sys.argv) == 1:
+    print(json.dumps(state()))
+    sys.exit(0)
+known = set(json.loads(sys.argv[1]))
+path, area = sys.argv[2], sys.argv[3]
+out = {"killed": state()}
+new = [b for b in out["killed"]["batches"] if b[0] not in known]
+# What a starting worker does (the queued jobs run inline here), then the user's resume or re-run.
+from jaring.imports.recovery import recover_stale_batches, resume_batch
+out["recovered"] = [r.__dict__ for r in recover_stale_batches()]
+if new:
+    out["resumed"] = resume_batch(Batch.objects.get(pk=new[0][0])).status
+else:
+    from pathlib import Path
+    from jaring.geo.models import Area
+    from jaring.imports.services import run_import
+    out["resumed"] = run_import(Path(path), village=Area.objects.get(code=area), user=None, commit=True,
+                                is_synthetic=True).status
+out["after"] = state()
+print(json.dumps(out))
 """
 
 
@@ -79,9 +102,9 @@ def trials(
     print(f"  {label}: a validate-only run takes {window:.1f} s; kills fall in 0.3-1.6× that")
     killed_in: dict[str, int] = {}
     expected = 0
+    known: list[int] = [b[0] for b in state(env)["batches"]]
     for i, path in enumerate(files):
         rows = sum(1 for _ in path.open()) - 1
-        before = {b[0] for b in state(env)["batches"]}
         proc = subprocess.Popen(
             [exe, "import", str(path), "--village", area, "--commit", "--json", "--synthetic"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -91,8 +114,13 @@ def trials(
         if not finished_first:
             proc.send_signal(signal.SIGKILL)
         proc.wait()
-        now = state(env)
-        new = [b for b in now["batches"] if b[0] not in before]
+        res = subprocess.run(
+            [sys.executable, "-c", CHECK, json.dumps(known), str(path), area],
+            env=env, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        out = json.loads(res.stdout.strip().splitlines()[-1])
+        now = out["killed"]
+        new = [b for b in now["batches"] if b[0] not in known]
         where = "finished" if finished_first else (new[0][1] if new else "before the batch")
         killed_in[where] = killed_in.get(where, 0) + 1
         for pk, status, committed, held in now["batches"]:
@@ -105,19 +133,17 @@ def trials(
                 committed,
                 held,
             )
-        jaring(env, "import", "recover")
-        if new:
-            out = jaring(env, "import", "resume", str(new[0][0]), "--json", check=False)
-            if out.returncode != 0:  # e.g. a recovered commit already queued: the worker would run it
-                raise AssertionError((label, i, out.stdout[-300:], out.stderr[-300:]))
-        else:  # killed before the batch existed: the user runs the import again
-            jaring(env, "import", str(path), "--village", area, "--commit", "--json", "--synthetic")
         expected += rows
-        after = state(env)
+        after = out["after"]
+        assert out["resumed"] == "committed", (label, i, out)
         stuck = [b for b in after["batches"] if b[1] in ("validating", "committing")]
         assert not stuck, (label, i, stuck)
         assert after["persons"] == expected, (label, i, after["persons"], expected)
-        print(f"  {label} trial {i + 1:2d}: killed {where:<16} → resumed, {after['persons']:,} persons")
+        known = [b[0] for b in after["batches"]]
+        print(
+            f"  {label} trial {i + 1:2d}: killed {where:<16} → resumed, {after['persons']:,} persons",
+            flush=True,
+        )
     return {"trials": len(files), "killed_in": killed_in, "persons": expected}
 
 

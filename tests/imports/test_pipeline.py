@@ -285,3 +285,20 @@ def test_committing_a_batch_twice_writes_its_rows_once(
     commit_batch(batch, leran_operator)
     assert commit_batch(stale, leran_operator).status == BatchStatus.COMMITTED
     assert Person.objects.count() == 3 and BatchChange.objects.get(batch=batch).rows == 3
+
+
+def test_a_person_an_import_created_shows_created_by_that_batch_on_the_page_and_in_the_api(
+    world: Any, var_dir: Path, leran_operator: Any, leran_client: Any
+) -> None:
+    batch = run_import(
+        write_csv(var_dir / "a.csv", good_rows(2)), village=world.leran, user=leran_operator, commit=True
+    )
+    person = Person.objects.order_by("pk").first()
+    assert person is not None
+    page = leran_client.get(f"/persons/{person.pk}/").content.decode()
+    assert f'href="/imports/{batch.pk}/"' in page
+    api = leran_client.get(f"/api/v1/persons/{person.pk}/changes").json()
+    assert [(c["id"], c["action"], c["batch_id"], c["via"]) for c in api] == [
+        (None, "create", batch.pk, "import")
+    ]
+    assert api[0]["changes"]["nik"] == [None, person.nik]

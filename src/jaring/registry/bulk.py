@@ -79,7 +79,7 @@ def insert_persons(
         now: Any = stamp
     else:
         now = str(connection.ops.adapt_datetimefield_value(stamp))
-    # In NIK order the unique NIK index (never dropped) grows at its end: far fewer page splits.
+    # In NIK order the unique NIK index (when kept) grows at its end: far fewer page splits.
     with stage("prepare"):
         staged = stage_frame(df.sort("nik"))
     del df
