@@ -13,7 +13,19 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv if argv is None else ["jaring", *argv])
     args[0] = "jaring"
+    if args[1:2] == ["db_worker"]:
+        _before_worker_start()
     execute_from_command_line(args)
+
+
+def _before_worker_start() -> None:
+    """A starting worker first resumes the import batches a dead process left (imports.recovery)."""
+    import django
+
+    django.setup()
+    from jaring.imports.recovery import recover_stale_batches
+
+    recover_stale_batches()
 
 
 if __name__ == "__main__":

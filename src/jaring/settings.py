@@ -180,6 +180,8 @@ MEDIA_URL = "/media/"
 # Uploads go to disk past 2.5 MB; the import pipeline bounds the file itself.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# A batch validating/committing whose process sent no heartbeat for this long is resumed by a worker.
+JARING_IMPORT_LEASE_SECONDS = int(os.environ.get("JARING_IMPORT_LEASE_SECONDS", "300"))
 # Most data rows one import may hold (bounded reading; split bigger files).
 JARING_MAX_IMPORT_ROWS = int(os.environ.get("JARING_MAX_IMPORT_ROWS", "2000000"))
 JARING_MAX_UPLOAD_BYTES = int(os.environ.get("JARING_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024)))

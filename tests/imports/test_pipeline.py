@@ -12,7 +12,8 @@ import xlsxwriter
 
 from jaring.imports.models import Batch, BatchStatus
 from jaring.imports.services import batch_summary, commit_batch, issue_report, run_import
-from jaring.registry.models import Person, PersonChange
+from jaring.registry.models import BatchChange, Person, PersonChange
+from jaring.registry.services import person_changes
 from tests.imports.conftest import GUMENO, LERAN, good_rows, nik, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +42,14 @@ def test_it_validates_without_writing_then_commits_the_valid_rows(
         first.phone.startswith("+62812") and first.occupation is not None and first.occupation.slug != "other"
     )
     assert first.name_search == "warga 1"
-    log = PersonChange.objects.get(person_id=first.pk)
+    # One change event for the batch, no per-person image; the person's history still reads it.
+    assert PersonChange.objects.count() == 0
+    event = BatchChange.objects.get(batch=batch)
+    assert event.rows == batch.rows_committed and len(event.rows_sha256) == 64
+    (log,) = person_changes(first)
     assert log.action == "create" and log.via == "import" and log.batch_id == batch.pk
     assert log.actor == leran_operator and log.after["nik"] == first.nik
+    assert log.after["full_name"] == first.full_name and log.after["village_id"] == first.village_id
 
 
 def test_the_same_file_again_is_recognised_and_adds_nothing(
@@ -90,27 +96,26 @@ def test_a_failure_in_the_middle_of_commit_writes_nothing_and_the_batch_can_be_r
     monkeypatch.setattr(bulk, "CHUNK", 2)
     monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 1)  # SQLite: the drop-and-rebuild index path too
     indexes_before = _index_names()
-    real = bulk._write
-    calls = {"n": 0}
+    from jaring.registry.lib import batch_rows
 
-    def crash_on_the_third_write(table: str, frame: pl.DataFrame) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:  # persons and change-log rows of the first chunk are already written
-            raise RuntimeError("power cut")
-        real(table, frame)
+    real = batch_rows.file_sha256
 
-    monkeypatch.setattr(bulk, "_write", crash_on_the_third_write)
+    def crash_after_the_insert(path: Any) -> str:
+        assert Person.objects.count() == 7  # the persons are written, the batch event is not yet
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(batch_rows, "file_sha256", crash_after_the_insert)
     batch = run_import(
         write_csv(var_dir / "a.csv", good_rows(7)), village=world.leran, user=leran_operator, commit=False
     )
     with pytest.raises(RuntimeError, match="power cut"):
         commit_batch(batch, leran_operator)
-    assert Person.objects.count() == 0 and PersonChange.objects.count() == 0
+    assert Person.objects.count() == 0 and BatchChange.objects.count() == 0
     assert _index_names() == indexes_before
     batch.refresh_from_db()
     assert batch.status == BatchStatus.VALIDATED
 
-    monkeypatch.setattr(bulk, "_write", real)
+    monkeypatch.setattr(batch_rows, "file_sha256", real)
     batch = commit_batch(batch, leran_operator)
     assert batch.status == BatchStatus.COMMITTED and Person.objects.count() == 7
 
@@ -279,4 +284,21 @@ def test_committing_a_batch_twice_writes_its_rows_once(
     stale = Batch.objects.get(pk=batch.pk)  # a second job holding the batch as it was before the first commit
     commit_batch(batch, leran_operator)
     assert commit_batch(stale, leran_operator).status == BatchStatus.COMMITTED
-    assert Person.objects.count() == 3 and PersonChange.objects.count() == 3
+    assert Person.objects.count() == 3 and BatchChange.objects.get(batch=batch).rows == 3
+
+
+def test_a_person_an_import_created_shows_created_by_that_batch_on_the_page_and_in_the_api(
+    world: Any, var_dir: Path, leran_operator: Any, leran_client: Any
+) -> None:
+    batch = run_import(
+        write_csv(var_dir / "a.csv", good_rows(2)), village=world.leran, user=leran_operator, commit=True
+    )
+    person = Person.objects.order_by("pk").first()
+    assert person is not None
+    page = leran_client.get(f"/persons/{person.pk}/").content.decode()
+    assert f'href="/imports/{batch.pk}/"' in page
+    api = leran_client.get(f"/api/v1/persons/{person.pk}/changes").json()
+    assert [(c["id"], c["action"], c["batch_id"], c["via"]) for c in api] == [
+        (None, "create", batch.pk, "import")
+    ]
+    assert api[0]["changes"]["nik"] == [None, person.nik]

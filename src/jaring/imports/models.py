@@ -74,6 +74,10 @@ class Batch(models.Model):
         verbose_name=_("committed by"),
     )
     is_synthetic = models.BooleanField(_("synthetic data"), default=False)
+    # The lease of the process validating or committing the batch: "host:pid" and its last sign of life.
+    # A batch left validating/committing by a dead process is found by these (imports.recovery).
+    worker = models.CharField(_("worker (host:pid)"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     round = models.ForeignKey(
         "collection.Round",
         null=True,

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from jaring.imports.lib.issues import IssueSink
-from jaring.registry.bulk import TEXT_COLUMNS
+from jaring.registry.lib.batch_rows import TEXT_COLUMNS
 from jaring.registry.models import AUDITED_FIELDS, Person
 
 CHUNK = 900

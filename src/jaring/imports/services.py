@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from jaring.core.lib.stages import stage
 from jaring.geo.models import Area, AreaLevel
 from jaring.imports.lib.headers import FIELD_LABELS, REQUIRED_FIELDS, check_mapping, map_headers
 from jaring.imports.lib.issues import IssueSink
@@ -117,10 +120,28 @@ def upload_name(content_hash: str, filename: str) -> str:
     return f"batches/sha256/{content_hash[:2]}/{content_hash}{suffix}"
 
 
+def worker_id() -> str:
+    """This process as a lease holder: "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _take_lease(batch: Batch, status: str) -> None:
+    """Enter ``status`` (validating/committing) holding the batch's lease (worker, heartbeat now)."""
+    batch.status = status
+    batch.worker = worker_id()
+    batch.heartbeat_at = timezone.now()
+    fields = ["status", "worker", "heartbeat_at", "error_code", "error_message", "committed_by", "updated_at"]
+    batch.save(update_fields=fields)
+
+
 def _set_progress(batch: Batch, value: float, message: str, callback: Progress | None) -> None:
     batch.progress = max(0.0, min(1.0, value))
     batch.progress_message = message[:200]
-    Batch.objects.filter(pk=batch.pk).update(progress=batch.progress, progress_message=batch.progress_message)
+    # Every progress step renews the lease: a batch whose heartbeat stops belongs to a dead process.
+    batch.heartbeat_at = timezone.now()
+    Batch.objects.filter(pk=batch.pk).update(
+        progress=batch.progress, progress_message=batch.progress_message, heartbeat_at=batch.heartbeat_at
+    )
     if callback is not None:
         callback(batch.progress, message)
 
@@ -142,6 +163,7 @@ def _fail(batch: Batch, code: str, /, **values: object) -> Batch:
     batch.error_message = f"{msg_en} / {msg_id}"
     batch.progress = 1.0
     batch.progress_message = msg_en[:200]
+    batch.heartbeat_at = None
     batch.save()
     return batch
 
@@ -190,9 +212,8 @@ def validate_batch(batch: Batch, progress: Progress | None = None) -> Batch:
     if batch.status == BatchStatus.FAILED and batch.error_code == "file_too_large":
         return batch
     BatchIssue.objects.filter(batch=batch).delete()
-    batch.status = BatchStatus.VALIDATING
     batch.error_code = batch.error_message = ""
-    batch.save(update_fields=["status", "error_code", "error_message", "updated_at"])
+    _take_lease(batch, BatchStatus.VALIDATING)
     try:
         return _validate(batch, progress)
     except FileProblem as problem:
@@ -207,7 +228,8 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
     if earlier is not None:
         return _fail(batch, "already_imported", batch=earlier.pk)
     _set_progress(batch, 0.05, progress_text("reading"), progress)
-    raw = read_batch_table(batch)
+    with stage("read"):
+        raw = read_batch_table(batch)
     mapping = batch.mapping or None
     if mapping:
         bad = check_mapping(mapping)
@@ -251,10 +273,12 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
             )
         )
     _set_progress(batch, 0.3, progress_text("normalising", rows=raw.frame.height), progress)
-    typed = prepare_frame(raw, hmap, sink, Lookups.load())
+    with stage("normalise"):
+        typed = prepare_frame(raw, hmap, sink, Lookups.load())
     del raw  # the text cells are no longer needed: free them before the checks
     _set_progress(batch, 0.5, progress_text("checking"), progress)
-    checked = check_frame(typed, batch.village, sink, reimport=True)
+    with stage("validate"):
+        checked = check_frame(typed, batch.village, sink, reimport=True)
     del typed
     issues = sink.frame()
     bad_rows = error_rows(issues)
@@ -279,9 +303,11 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
         return _fail(batch, "nothing_new", rows=rows_total, batch=holder.first() or "?")
     _set_progress(batch, 0.8, progress_text("saving_issues", issues=issues.height), progress)
     staged = staging_dir() / f"batch-{batch.pk}.parquet"
-    valid.write_parquet(staged)
+    with stage("save rows file"):
+        valid.write_parquet(staged)
     with transaction.atomic():
-        _store_issues(batch, issues)
+        with stage("save issues"):
+            _store_issues(batch, issues)
         batch.rows_total = rows_total
         batch.rows_with_errors = bad_rows.len()
         batch.rows_with_warnings = warn_rows.filter(~warn_rows.is_in(bad_rows.implode())).len()
@@ -291,6 +317,7 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
         batch.validated_at = timezone.now()
         batch.progress = 1.0
         batch.progress_message = progress_text("validated", valid=valid.height, errors=bad_rows.len())
+        batch.heartbeat_at = None
         batch.save()
     if progress is not None:
         progress(1.0, batch.progress_message)
@@ -300,7 +327,8 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
 def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> Batch:
     """Write the batch's valid rows in one transaction (status committed); re-runnable after a crash."""
     from jaring.registry.bulk import insert_persons
-    from jaring.registry.models import ChangeVia
+    from jaring.registry.lib import batch_rows
+    from jaring.registry.models import BatchChange, ChangeVia
 
     batch.refresh_from_db()
     if batch.status == BatchStatus.COMMITTED:
@@ -316,10 +344,11 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
         if batch.status != BatchStatus.VALIDATED:
             return batch
         staged = Path(batch.staged_path)
-    batch.status = BatchStatus.COMMITTING
-    batch.save(update_fields=["status", "updated_at"])
+    batch.committed_by = _real_user(user)  # who a resumed commit (imports.recovery) acts for
+    _take_lease(batch, BatchStatus.COMMITTING)
     _set_progress(batch, 0.05, progress_text("writing"), progress)
-    frame = pl.read_parquet(staged)
+    with stage("load rows file"):
+        frame = pl.read_parquet(staged)
     total = max(1, frame.height)
     try:
         with transaction.atomic():
@@ -327,62 +356,73 @@ def commit_batch(batch: Batch, user: Any, progress: Progress | None = None) -> B
             current = Batch.objects.select_for_update().get(pk=batch.pk)
             if current.status == BatchStatus.COMMITTED:
                 return current
-            # The registry may have changed since validation: NIKs that arrived meanwhile are left out.
-            sink = IssueSink()
-            from jaring.imports.validation import _existing_niks, existing_submissions
-
-            if "submission_uuid" in frame.columns:
-                # A submission another batch stored since validation: skipped, as validation would have.
-                seen = existing_submissions(frame.get_column("submission_uuid"))
-                if seen.len():
-                    again = pl.col("submission_uuid").is_in(seen.implode()).fill_null(False)
-                    sink.add(frame, again, "submission_uuid", "submission_exists", pl.col("submission_uuid"))
-                    frame = frame.filter(~again)
-            taken = _existing_niks(frame.get_column("nik"), None)
-            if taken.len():
-                sink.add(frame, pl.col("nik").is_in(taken.implode()), "nik", "nik_exists", pl.col("nik"))
-                frame = frame.filter(~pl.col("nik").is_in(taken.implode()))
-            if sink.frames:
-                _append_issues(batch, sink.frame())
             owned = [frame]
             del frame  # insert_persons frees the staged rows as soon as it has built its own frame
-            count = insert_persons(
+            # NIKs and submissions registered since validation (also by an import committing right now)
+            # are refused by the unique indexes, row by row, and reported below: never a traceback.
+            result = insert_persons(
                 owned.pop(),
                 batch=batch,
-                actor=user,
-                via=ChangeVia.IMPORT,
                 on_chunk=lambda done: _set_progress(
-                    batch, 0.05 + 0.9 * done / total, progress_text("written", done=done), progress
+                    batch, 0.05 + 0.8 * done / total, progress_text("written", done=done), progress
                 ),
             )
-            batch.rows_committed = count
-            if taken.len() or count != batch.rows_valid:
-                batch.rows_valid = count
-                batch.rows_with_errors += taken.len()
+            count = result.count
+            refused = result.skipped.height
+            if refused:
+                _append_issues(batch, _refused_issues(result.skipped))
             if count == 0:
                 # Nothing to write: the batch fails (and so never blocks a corrected re-import).
+                batch.rows_valid = 0
+                batch.rows_with_errors += refused
                 _fail(batch, "nothing_committed")
                 staged.unlink(missing_ok=True)
                 return batch
+            with stage("audit"):
+                BatchChange.objects.create(
+                    batch=batch,
+                    actor=_real_user(user),
+                    via=ChangeVia.IMPORT,
+                    rows=count,
+                    rows_path=str(staged),
+                    rows_sha256=batch_rows.file_sha256(staged),
+                )
+            batch.rows_committed = count
+            if refused or count != batch.rows_valid:
+                batch.rows_valid = count
+                batch.rows_with_errors += refused
             batch.status = BatchStatus.COMMITTED
             batch.committed_at = timezone.now()
-            batch.committed_by = (
-                user if user is not None and getattr(user, "is_authenticated", False) else None
-            )
+            batch.committed_by = _real_user(user)
             batch.progress = 1.0
             batch.progress_message = progress_text("committed", count=count)
+            batch.heartbeat_at = None
             batch.save()
     except Exception:
         # Nothing was written (the transaction rolled back); the batch can be committed again.
         Batch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.VALIDATED, progress_message=progress_text("commit_failed")
+            status=BatchStatus.VALIDATED, progress_message=progress_text("commit_failed"), heartbeat_at=None
         )
         batch.refresh_from_db()
         raise
-    staged.unlink(missing_ok=True)
+    # The validated rows file stays: it is the after-image of every person the batch created.
     if progress is not None:
         progress(1.0, batch.progress_message)
     return batch
+
+
+def _real_user(user: Any) -> Any:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _refused_issues(skipped: pl.DataFrame) -> pl.DataFrame:
+    """Issues for staged rows the registry refused at commit: a taken NIK or a stored submission."""
+    sink = IssueSink()
+    frame = skipped.rename({"source_row": "_row"})
+    taken = pl.col("nik_taken")
+    sink.add(frame, taken, "nik", "nik_exists", pl.col("nik"))
+    sink.add(frame, ~taken, "submission_uuid", "submission_exists", pl.col("submission_uuid"))
+    return sink.frame()
 
 
 def _append_issues(batch: Batch, issues: pl.DataFrame) -> None:

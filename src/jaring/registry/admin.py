@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from jaring.registry.models import OccupationCategory, Person, PersonChange
+from jaring.registry.models import BatchChange, OccupationCategory, Person, PersonChange
 
 
 @admin.register(OccupationCategory)
@@ -38,6 +38,22 @@ class PersonChangeAdmin(admin.ModelAdmin):
     list_filter = ["action", "via"]
     search_fields = ["=nik", "request_id"]
     show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # the change log is append-only
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(BatchChange)
+class BatchChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "batch", "rows", "actor", "via"]
+    list_filter = ["action", "via"]
+    readonly_fields = ["rows_path", "rows_sha256", "merkle_root"]
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # the change log is append-only

@@ -185,7 +185,7 @@ def get_changes(request: HttpRequest, person_id: int) -> Any:
             "request_id": c.request_id,
             "changes": {f: [b, a] for f, b, a in c.changed_fields()},
         }
-        for c in services.person_changes(person.pk)[:200]
+        for c in services.person_changes(person, limit=200)
     ]
 
 

@@ -280,3 +280,44 @@ class PersonChange(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = [k for k in AUDITED_FIELDS if before.get(k) != after.get(k)]
         return [(k, before.get(k), after.get(k)) for k in keys]
+
+
+class BatchChange(models.Model):
+    """The change-log event of one import batch: every person it created, as one entry.
+
+    A big import writes no per-person ``PersonChange``; the persons' after-images are the batch's
+    validated rows, kept as a Parquet file (``rows_path``) whose SHA-256 is recorded here, so a person
+    created by batch N reads "created by batch N" with its values in its history. The governance work
+    adds a Merkle root over the rows (``merkle_root``, empty until then).
+    """
+
+    batch = models.OneToOneField(
+        "imports.Batch", on_delete=models.CASCADE, related_name="change", verbose_name=_("import batch")
+    )
+    action = models.CharField(max_length=10, choices=ChangeAction.choices, default=ChangeAction.CREATE)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    via = models.CharField(max_length=10, choices=ChangeVia.choices, default=ChangeVia.IMPORT)
+    request_id = models.CharField(max_length=64, blank=True)
+    rows = models.PositiveIntegerField(_("persons created"), default=0)
+    rows_path = models.CharField(_("after-images (Parquet file)"), max_length=300, blank=True)
+    rows_sha256 = models.CharField(_("SHA-256 of the after-images"), max_length=64, blank=True)
+    merkle_root = models.CharField(_("Merkle root of the rows"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("batch change")
+        verbose_name_plural = _("batch changes")
+
+    def __str__(self) -> str:
+        return f"{self.action} batch {self.batch_id}: {self.rows} persons"
+
+    def after_image(self, source_row: int | None) -> dict[str, Any] | None:
+        """The audited fields of the person the batch created from ``source_row`` (None if unreadable)."""
+        from jaring.registry.lib.batch_rows import read_after_image
+
+        if source_row is None or not self.rows_path:
+            return None
+        return read_after_image(self.rows_path, source_row, AUDITED_FIELDS)

@@ -142,7 +142,9 @@ class PersonPatch(Schema):
 class ChangeOut(Schema):
     """One entry of a person's change log."""
 
-    id: int = Field(..., description="Entry id.")
+    id: int | None = Field(
+        ..., description="Entry id; null for the creation by an import batch (one event for the batch)."
+    )
     action: str = Field(..., description="create, update, merge or delete.")
     at: dt.datetime = Field(..., description="When.")
     actor: str | None = Field(None, description="Username of who made the change.")

@@ -1,6 +1,6 @@
 """Single-person writes (web, API, CLI) with validation, the change log and optimistic locking.
 
-Bulk writes from imports go through :mod:`jaring.registry.bulk`; both record a ``PersonChange`` per person.
+Bulk writes from imports go through :mod:`jaring.registry.bulk` and log one ``BatchChange`` per batch.
 """
 
 from __future__ import annotations
@@ -16,7 +16,14 @@ from lokal import normalize_phone, parse_nik
 from jaring.accounts.scope import Scope, scope_for
 from jaring.geo.models import Area
 from jaring.registry import hooks
-from jaring.registry.models import PERSON_FIELDS, ChangeAction, ChangeVia, Person, PersonChange
+from jaring.registry.models import (
+    PERSON_FIELDS,
+    BatchChange,
+    ChangeAction,
+    ChangeVia,
+    Person,
+    PersonChange,
+)
 
 # Fields a caller may set on a person (``village`` and ``occupation`` are model instances).
 WRITABLE_FIELDS = [*PERSON_FIELDS, "is_synthetic"]
@@ -289,6 +296,28 @@ def households(scope: Scope) -> QuerySet[Any]:
     )
 
 
-def person_changes(person_id: int) -> QuerySet[PersonChange]:
-    """The change log of one person, newest first."""
-    return PersonChange.objects.filter(person_id=person_id).select_related("actor", "batch")
+def person_changes(person: Person, limit: int = 100) -> list[PersonChange]:
+    """The change log of one person, newest first, with "created by batch N" for an imported person.
+
+    An import logs one ``BatchChange`` for all the persons it created; that entry is shown here as an
+    (unsaved) create entry whose after-image is the person's row in the batch's kept rows file.
+    """
+    changes = list(PersonChange.objects.filter(person_id=person.pk).select_related("actor", "batch")[:limit])
+    if person.batch_id is None or any(c.action == ChangeAction.CREATE for c in changes):
+        return changes
+    event = BatchChange.objects.filter(batch_id=person.batch_id).select_related("actor", "batch").first()
+    if event is None:
+        return changes
+    created = PersonChange(
+        person_id=person.pk,
+        nik=person.nik,
+        action=event.action,
+        actor=event.actor,
+        at=event.at,
+        via=event.via,
+        batch=event.batch,
+        request_id=event.request_id,
+        after=event.after_image(person.source_row),
+    )
+    # Newest first: the creation is the oldest entry (unless the log was cut at ``limit``).
+    return changes if len(changes) >= limit else [*changes, created]

@@ -101,7 +101,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     scope = _personal_scope(request)
     person = _get_person(scope, person_id)
     changes = changelog.annotate(
-        services.person_changes(person.pk)[:100], lambda _c: Person, lambda c: c.changed_fields()
+        services.person_changes(person, 100), lambda _c: Person, lambda c: c.changed_fields()
     )
     fields = [(Person._meta.get_field(name), getattr(person, name)) for name in _DETAIL_FIELDS]
     return render(

@@ -1,4 +1,8 @@
-"""`jaring import FILE --village CODE [--round SLUG] [--mapping FILE] [--sheet NAME] [--commit] [--json]`."""
+"""`jaring import FILE --village CODE [--round SLUG] [--mapping FILE] [--sheet NAME] [--commit] [--json]`.
+
+Also `jaring import resume BATCH [--force]` (finish a validated or interrupted batch) and
+`jaring import recover` (resume every batch a dead process left validating or committing).
+"""
 
 from __future__ import annotations
 
@@ -21,10 +25,12 @@ class Command(BaseCommand):
     help = "Validate (and with --commit, import) a village spreadsheet (CSV or XLSX) into the registry."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=Path, help='The file; or "resume" BATCH, or "recover".')
+        parser.add_argument("batch", nargs="?", help="With resume: the batch number.")
         parser.add_argument(
-            "--village", required=True, help="Kemendagri code of the village (or district/regency)."
+            "--force", action="store_true", help="With resume: take over a batch whose process looks alive."
         )
+        parser.add_argument("--village", help="Kemendagri code of the village (or district/regency).")
         parser.add_argument("--round", help="Slug of the collection round this file belongs to.")
         parser.add_argument("--mapping", type=Path, help='JSON file {"Header in file": "person_field"}.')
         parser.add_argument("--sheet", help="XLSX sheet name (default: the first sheet).")
@@ -41,8 +47,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         path: Path = opts["file"]
+        if str(path) == "resume" and not path.is_file():
+            return self._resume(opts)
+        if str(path) == "recover" and not path.is_file():
+            return self._recover(opts)
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(f"No such file: {path} / Berkas tidak ada: {path}")
+        if not opts["village"]:
+            raise CommandError("--village is required / --village wajib diisi")
         area = area_by_code(opts["village"], hint="load the areas first: jaring geo load")
         user = named_user(opts["user"])
         mapping = None
@@ -73,6 +85,40 @@ class Command(BaseCommand):
             progress=progress,
             round=round_,
         )
+        self._report(batch, as_json)
+
+    def _resume(self, opts: dict[str, Any]) -> None:
+        from jaring.imports.models import Batch
+        from jaring.imports.recovery import ResumeError, resume_batch
+
+        ref = opts["batch"] or ""
+        batch = Batch.objects.filter(pk=int(ref)).first() if ref.isdigit() else None
+        if batch is None:
+            raise CommandError(f"No batch {ref!r}  / Tidak ada batch {ref!r}")
+        try:
+            batch = resume_batch(
+                batch,
+                named_user(opts["user"]) if opts["user"] else None,
+                force=opts["force"],
+                progress=None if opts["json"] else _bar,
+            )
+        except ResumeError as exc:
+            raise CommandError(str(exc)) from exc
+        self._report(batch, opts["json"])
+
+    def _recover(self, opts: dict[str, Any]) -> None:
+        from jaring.imports.recovery import recover_stale_batches
+
+        done = recover_stale_batches()
+        if opts["json"]:
+            self.stdout.write(json.dumps([d.__dict__ for d in done]))
+            return
+        for d in done:
+            self.stdout.write(f"Batch #{d.batch} ({d.was}): {d.action}")
+        if not done:
+            self.stdout.write("No interrupted batches. / Tidak ada batch yang terputus.")
+
+    def _report(self, batch: Any, as_json: bool) -> None:
         if not as_json:
             sys.stderr.write("\n")
         summary = batch_summary(batch)
