@@ -94,8 +94,10 @@ _register_handlers()
 from jaring.accounts.api import router as accounts_router  # noqa: E402
 from jaring.collection.api import router as collection_router  # noqa: E402
 from jaring.dedup.api import router as dedup_router  # noqa: E402
+from jaring.enrolment.api import router as enrolment_router  # noqa: E402
 from jaring.geo.api import router as geo_router  # noqa: E402
 from jaring.imports.api import router as imports_router  # noqa: E402
+from jaring.payments.api import router as payments_router  # noqa: E402
 from jaring.programmes.api import router as programmes_router  # noqa: E402
 from jaring.registry.api import router as registry_router  # noqa: E402
 from jaring.review.api import router as review_router  # noqa: E402
@@ -108,3 +110,5 @@ api.add_router("/rounds", collection_router)
 api.add_router("/review", review_router)
 api.add_router("/dedup", dedup_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/enrolment", enrolment_router)
+api.add_router("/payments", payments_router)

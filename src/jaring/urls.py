@@ -18,4 +18,6 @@ urlpatterns = [
     path("review/", include("jaring.review.urls")),
     path("dedup/", include("jaring.dedup.urls")),
     path("programmes/", include("jaring.programmes.urls")),
+    path("enrolment/", include("jaring.enrolment.urls")),
+    path("payments/", include("jaring.payments.urls")),
 ]

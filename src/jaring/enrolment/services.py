@@ -323,10 +323,14 @@ def export_batch(
 
 
 def batches_for(user: Any) -> QuerySet[EnrolmentBatch]:
-    """Batches of the programmes ``user`` may see."""
-    return EnrolmentBatch.objects.filter(
-        programme__in=programme_services.programmes_for(user)
-    ).select_related("programme", "source")
+    """Batches of the programmes of a regency inside or around ``user``'s scope (operators included:
+    they see their own village's persons in them; sponsors see the counts only)."""
+    scope = scope_for(user)
+    if not scope.can_see_aggregates:
+        return EnrolmentBatch.objects.none()
+    return EnrolmentBatch.objects.filter(programme__area__in=scope.areas()).select_related(
+        "programme", "source"
+    )
 
 
 def enrolments_for(user: Any, batch: EnrolmentBatch) -> QuerySet[Enrolment]:

@@ -63,8 +63,8 @@ def _statement(programme: Any, out: Path) -> Path:
     with out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["TANGGAL", "KODE_TAGIHAN", "JUMLAH", "NO_TRANSAKSI", "KETERANGAN"])
-        for day, bill, amount, txn in lines:
-            w.writerow([day, bill.reference, amount, txn, "SINTETIS"])
+        for paid_on, bill, amount, txn in lines:
+            w.writerow([paid_on, bill.reference, amount, txn, "SINTETIS"])
     return out
 
 

@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
-            "action", nargs="?", default="list", choices=["list", "draft", "issue", "reconcile"]
+            "action", nargs="?", default="list", choices=["list", "draft", "issue", "reconcile", "burndown"]
         )
         parser.add_argument("--programme", required=True)
         parser.add_argument("--payer", default=None, help="Source kind or slug.")
@@ -39,6 +39,25 @@ class Command(BaseCommand):
         programme = programme_by_slug(opts["programme"])
         month = month_of(opts["month"]) if opts["month"] else None
         action = opts["action"]
+        if action == "burndown":
+            from jaring.payments.burndown import burndown
+
+            data = burndown(programme)
+            if opts["json"]:
+                self.stdout.write(json.dumps(data, ensure_ascii=False))
+                return
+            for s in data["sources"]:
+                self.stdout.write(
+                    f"{s['name']} ({s['payer_kind']}): planned Rp{s['planned']:,}, billed Rp{s['billed']:,}, "
+                    f"paid Rp{s['paid']:,}" + (f", budget left Rp{s['budget_left']:,}" if s["budget"] else "")
+                )
+                for m in s["months"]:
+                    quota = f" quota {m['quota_used']:.0%}" if m["quota_used"] is not None else ""
+                    self.stdout.write(
+                        f"  {m['month']} planned {m['planned_persons']:>6} Rp{m['planned']:>13,}  billed "
+                        f"{m['billed_persons']:>6} Rp{m['billed']:>13,}  paid Rp{m['paid']:>13,}{quota}"
+                    )
+            return
         if action != "list":
             user = named_user(opts["user"])
             if user is None:
