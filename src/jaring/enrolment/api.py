@@ -16,13 +16,13 @@ from jaring.enrolment.services import EnrolmentError
 router = Router(tags=["enrolment"])
 
 
-class BatchIn(Schema):
+class EnrolmentBatchIn(Schema):
     programme: str
     payer: str
     month: str
 
 
-class BatchOut(Schema):
+class EnrolmentBatchOut(Schema):
     reference: str
     programme: str
     payer: str
@@ -45,7 +45,7 @@ class AnswerOut(Schema):
     unchanged: int = 0
 
 
-class RefusedOut(Schema):
+class AnswerRefusedOut(Schema):
     detail: str
     code: str
     problems: list[dict[str, Any]]
@@ -58,7 +58,7 @@ def error(exc: EnrolmentError) -> dict[str, Any]:
     return {"detail": f"{exc.message_id} / {exc.message_en}", "code": exc.code, "problems": []}
 
 
-@router.get("/batches", response=list[BatchOut])
+@router.get("/batches", response=list[EnrolmentBatchOut])
 def list_batches(request: HttpRequest, programme: str | None = None) -> Any:
     """Enrolment batches of the programmes the caller may see."""
     qs = services.batches_for(request.user).select_related("plan")
@@ -67,8 +67,8 @@ def list_batches(request: HttpRequest, programme: str | None = None) -> Any:
     return [services.batch_json(b) for b in qs]
 
 
-@router.post("/batches", response={201: BatchOut, 422: RefusedOut})
-def create_batch(request: HttpRequest, data: BatchIn) -> Any:
+@router.post("/batches", response={201: EnrolmentBatchOut, 422: AnswerRefusedOut})
+def create_batch(request: HttpRequest, data: EnrolmentBatchIn) -> Any:
     """The batch of a payer's starters in a month, from the approved plan (created once)."""
     try:
         programme = services.programme_by_slug(data.programme)
@@ -99,7 +99,7 @@ def batch_file(request: HttpRequest, reference: str, format: str = "xlsx") -> Ht
     return response
 
 
-@router.post("/answers", response={200: AnswerOut, 422: RefusedOut})
+@router.post("/answers", response={200: AnswerOut, 422: AnswerRefusedOut})
 def import_answer(request: HttpRequest, file: File[UploadedFile]) -> Any:
     """Import BPJS's answer file: every row applied, or none (the problems listed)."""
     suffix = Path(file.name or "answer.csv").suffix or ".csv"

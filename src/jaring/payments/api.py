@@ -36,7 +36,7 @@ class MonthIn(Schema):
     month: str
 
 
-class ProblemOut(Schema):
+class PaymentProblemOut(Schema):
     detail: str
     code: str
     problems: list[dict[str, Any]] = []
@@ -66,7 +66,7 @@ def _error(exc: EnrolmentError) -> Any:
     return Status(422, {"detail": f"{exc.message_id} / {exc.message_en}", "code": exc.code})
 
 
-@router.get("/bills", response={200: list[BillOut], 422: ProblemOut})
+@router.get("/bills", response={200: list[BillOut], 422: PaymentProblemOut})
 def list_bills(
     request: HttpRequest, programme: str, payer: str | None = None, month: str | None = None
 ) -> Any:
@@ -84,7 +84,7 @@ def list_bills(
     return [services.bill_json(b) for b in qs]
 
 
-@router.post("/bills/issue", response={200: list[BillOut], 422: ProblemOut})
+@router.post("/bills/issue", response={200: list[BillOut], 422: PaymentProblemOut})
 def issue(request: HttpRequest, data: MonthIn) -> Any:
     """Build a month's bills from the approved plan and issue them."""
     try:
@@ -96,7 +96,7 @@ def issue(request: HttpRequest, data: MonthIn) -> Any:
     return [services.bill_json(b) for b in bills]
 
 
-@router.post("/bills/reconcile", response={200: dict[str, list[Any]], 422: ProblemOut})
+@router.post("/bills/reconcile", response={200: dict[str, list[Any]], 422: PaymentProblemOut})
 def reconcile(request: HttpRequest, data: MonthIn) -> Any:
     """Reconcile every paid bill of a month; the others listed with why not."""
     try:
@@ -106,7 +106,7 @@ def reconcile(request: HttpRequest, data: MonthIn) -> Any:
         return _error(exc)
 
 
-@router.post("/statements", response={200: StatementOut, 422: ProblemOut})
+@router.post("/statements", response={200: StatementOut, 422: PaymentProblemOut})
 def import_statement(request: HttpRequest, file: File[UploadedFile], mapping: str | None = None) -> Any:
     """Import a payment statement; a bad line refuses it whole (the lines named)."""
     suffix = Path(file.name or "statement.csv").suffix or ".csv"
@@ -133,7 +133,7 @@ def ledger_check(request: HttpRequest, programme: str | None = None) -> Any:
     return ledger.check(target)
 
 
-@router.get("/burndown", response={200: dict[str, Any], 422: ProblemOut})
+@router.get("/burndown", response={200: dict[str, Any], 422: PaymentProblemOut})
 def burndown(request: HttpRequest, programme: str) -> Any:
     """Planned vs billed vs paid per funding source and month, and quota use."""
     from jaring.payments.burndown import burndown as compute
