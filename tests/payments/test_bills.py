@@ -129,3 +129,26 @@ def test_a_statement_reports_full_short_duplicate_and_unknown_and_reimport_chang
     result = ledger.check()
     assert result["ok"], result["problems"]
     assert result["totals"]["reconciled_bills"] == result["totals"]["reconciled_payments"] == 16_800
+
+
+@pytest.mark.django_db
+def test_a_person_month_moved_to_another_payer_by_credit_and_debit_notes_keeps_one_payer(
+    world: Any, tmp_path: Path
+) -> None:
+    sc = billed(world, tmp_path)
+    officer = world.users["disnaker.officer"]
+    services.issue_bills(sc.programme, SEPT, actor=officer, via="test")
+    apbd = Bill.objects.get(payer_kind="apbd", month=SEPT)
+    dbhcht = Bill.objects.get(payer_kind="dbhcht", month=SEPT)
+    person = dbhcht.lines.first().person_id
+    note = services.credit_note(dbhcht, [person], "wrong payer", actor=officer, via="test")
+    assert note is not None and note.amount == -16_800 and note.reference.endswith("-K1")
+    # The credited row stays (history) but no longer holds the person-month: another payer may take it.
+    line = LedgerEntry.objects.get(person_id=person, month=SEPT)
+    assert line.credited_by_id == note.pk
+    LedgerEntry.objects.create(person_id=person, month=SEPT, bill=apbd, source=apbd.source, amount=16_800)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(person_id=person, month=SEPT, bill=apbd, source=apbd.source, amount=1)
+    # The hand-written row makes the APBD bill disagree with its ledger: the check says so.
+    problems = ledger.check()["problems"]
+    assert {p["code"] for p in problems} == {"bill_ledger", "total"}

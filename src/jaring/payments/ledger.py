@@ -24,7 +24,13 @@ def check(programme: Any = None) -> dict[str, Any]:
     if programme is not None:
         lines, bills = lines.filter(bill__programme=programme), bills.filter(programme=programme)
     # 1. Two payers for one person-month (the UNIQUE constraint forbids it; checked all the same).
-    doubles = lines.values("person_id", "month").annotate(n=Count("id")).filter(n__gt=1).order_by()[:100]
+    doubles = (
+        lines.filter(credited_by__isnull=True)
+        .values("person_id", "month")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by()[:100]
+    )
     for d in doubles:
         problems.append({"code": "two_payers", "person_id": d["person_id"], "month": f"{d['month']:%Y-%m}"})
     # 2. Each bill (or debit note) against its own lines; each credit note against the lines it credits.

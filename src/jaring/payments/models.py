@@ -78,16 +78,23 @@ class Bill(models.Model):
 class LedgerEntry(models.Model):
     """One person-month paid by one payer: the line of a bill (or of a debit note).
 
-    UNIQUE (person, month) makes a second payer for a person-month impossible. A credit note does not
-    delete the row: it points at it (``credited_by``) so the history stays, and the row counts no longer."""
+    UNIQUE (person, month) over the rows in force makes a second payer for a person-month impossible. A
+    credit note does not delete the row: it points at it (``credited_by``) so the history stays, and the
+    row counts no longer."""
 
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="ledger")
+    # No index of their own: UNIQUE (person, month) serves lookups by person, and every other way in is
+    # through the bill. Fewer indexes keep a 12M-row month-by-month insert fast.
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="ledger", db_index=False
+    )
     month = models.DateField(_("month"))
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
-    source = models.ForeignKey("programmes.FundingSource", on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        "programmes.FundingSource", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     amount = models.BigIntegerField(_("amount (Rp)"))
     credited_by = models.ForeignKey(
-        Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="credited_lines"
+        Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="credited_lines", db_index=False
     )
 
     class Meta:
@@ -95,7 +102,13 @@ class LedgerEntry(models.Model):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         constraints = [
-            models.UniqueConstraint(fields=["person", "month"], name="one_payer_per_person_month"),
+            # Rows a credit note took off no longer count: the person-month may then go to another payer
+            # (by a debit note), but never to two at once.
+            models.UniqueConstraint(
+                fields=["person", "month"],
+                condition=models.Q(credited_by__isnull=True),
+                name="one_payer_per_person_month",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -82,140 +83,136 @@ def members_frame(programme: Programme) -> pl.DataFrame:
     return frame.unique("person_id", keep="first").with_columns(pl.col("start").dt.truncate("1mo"))
 
 
-def plan_rows(plan: Any, months: list[dt.date]) -> pl.DataFrame:
-    """The plan's covered person-months among ``months``: person_id, month, source index."""
-    arrays = programme_services.plan_arrays(plan)
-    ids, assignment = arrays["person_ids"], arrays["assignment"]
-    parts = []
-    for month in months:
-        label = f"{month:%Y-%m}"
-        if label not in plan.months:
-            continue
-        col = assignment[:, plan.months.index(label)]
-        hit = np.flatnonzero(col >= 0)
-        parts.append(
-            pl.DataFrame(
-                {
-                    "person_id": ids[hit].astype(np.int64),
-                    "month": pl.Series([month] * len(hit), dtype=pl.Date),
-                    "s": col[hit].astype(np.int64),
-                }
-            )
-        )
-    if not parts:
-        return pl.DataFrame(schema={"person_id": pl.Int64, "month": pl.Date, "s": pl.Int64})
-    return pl.concat(parts)
+@dataclass
+class Pricing:
+    """What the bills of many months share: the plan's arrays, the members and the premium engine."""
+
+    plan: Any
+    arrays: dict[str, Any]
+    members: pl.DataFrame
+    calc: prem.PremiumCalculator
+    includes_jht: bool
+
+    @classmethod
+    def of(cls, programme: Programme, plan: Any) -> Pricing:
+        members = members_frame(programme).with_row_index("m")
+        priced = members.select(pl.col("person_id").alias("id"), "monthly_income", "occupation")
+        if programme.declared_income is not None:
+            priced = priced.with_columns(pl.lit(programme.declared_income, pl.Int64).alias("monthly_income"))
+        calc = prem.PremiumCalculator(priced, programme_services.premium_data())
+        arrays = programme_services.plan_arrays(plan)
+        return cls(plan, arrays, members, calc, programme.includes_jht)
+
+
+def month_lines(pricing: Pricing, month: dt.date) -> pl.DataFrame:
+    """One month's ledger lines the plan and the registered members give: person_id, month, s, amount."""
+    schema = {"person_id": pl.Int64, "month": pl.Date, "s": pl.Int64, "amount": pl.Int64}
+    label = f"{month:%Y-%m}"
+    if label not in pricing.plan.months:
+        return pl.DataFrame(schema=schema)
+    col = pricing.arrays["assignment"][:, pricing.plan.months.index(label)]
+    hit = np.flatnonzero(col >= 0)
+    rows = pl.DataFrame(
+        {"person_id": pricing.arrays["person_ids"][hit].astype(np.int64), "s": col[hit].astype(np.int64)}
+    ).join(pricing.members.select("person_id", "m", "start", "ended"), on="person_id", how="inner")
+    rows = rows.filter((pl.col("start") <= month) & (pl.col("ended").is_null() | (pl.col("ended") > month)))
+    m_idx = rows["m"].to_numpy().astype(np.int64)
+    s_idx = rows["s"].to_numpy()
+    amount = np.zeros(rows.height, dtype=np.int64)
+    for s, spec in enumerate(pricing.plan.sources):
+        mask = s_idx == s
+        if mask.any():
+            amount[mask] = pricing.calc.total(month, spec["kind"], jht=pricing.includes_jht)[m_idx[mask]]
+    return rows.select(
+        "person_id", pl.lit(month, pl.Date).alias("month"), "s", pl.Series("amount", amount, dtype=pl.Int64)
+    )
 
 
 def bill_lines(programme: Programme, plan: Any, months: list[dt.date]) -> pl.DataFrame:
-    """Ledger lines the plan and the registered members give: person_id, month, s, amount."""
-    members = members_frame(programme)
-    rows = plan_rows(plan, months).join(members.with_row_index("m"), on="person_id", how="inner")
-    rows = rows.filter(
-        (pl.col("start") <= pl.col("month"))
-        & (pl.col("ended").is_null() | (pl.col("month") < pl.col("ended")))
-    )
-    priced = members.select("person_id", "monthly_income", "occupation")
-    if programme.declared_income is not None:
-        priced = priced.with_columns(pl.lit(programme.declared_income, pl.Int64).alias("monthly_income"))
-    calc = prem.PremiumCalculator(priced.rename({"person_id": "id"}), programme_services.premium_data())
-    kinds = [s["kind"] for s in plan.sources]
-    m_idx = rows["m"].to_numpy().astype(np.int64)
-    s_idx = rows["s"].to_numpy()
-    month_col = rows["month"].to_list()
-    amount = np.zeros(rows.height, dtype=np.int64)
-    month_arr = np.array([m.toordinal() for m in month_col], dtype=np.int64) if rows.height else np.array([])
-    for month in months:
-        in_month = month_arr == month.toordinal()
-        for s, kind in enumerate(kinds):
-            mask = in_month & (s_idx == s)
-            if mask.any():
-                amount[mask] = calc.total(month, kind, jht=programme.includes_jht)[m_idx[mask]]
-    return rows.select("person_id", "month", "s").with_columns(pl.Series("amount", amount))
+    """Ledger lines of several months (person_id, month, s, amount)."""
+    pricing = Pricing.of(programme, plan)
+    return pl.concat([month_lines(pricing, m) for m in months])
 
 
 def build_drafts(
     programme: Programme, months: list[dt.date] | None = None, *, actor: Any, via: str
 ) -> dict[str, Any]:
     """(Re)build the draft bills of ``months`` (default: every month of the programme) from the newest
-    approved plan. Issued bills are never touched: their person-months stay as they are, and a plan
-    change in an issued month shows as a correction to make with a credit or debit note."""
+    approved plan, month by month (memory bounded by one month's lines). Issued bills are never touched:
+    their person-months stay as they are, and a plan change in an issued month is counted in
+    ``on_issued`` for a credit or debit note."""
     check_can_edit(actor, programme)
     plan = approved_plan(programme)
     months = months or programme.months()
     sources = {s.slug: s for s in programme.sources.all()}
-    keys = [s["key"] for s in plan.sources]
-    issued = set(
-        Bill.objects.filter(
-            programme=programme, kind=BillKind.BILL, status__in=OPEN_BILL, month__in=months
-        ).values_list("source__slug", "month")
+    keys = pl.DataFrame(
+        {"s": list(range(len(plan.sources))), "key": [s["key"] for s in plan.sources]},
+        schema={"s": pl.Int64, "key": pl.String},
     )
-    lines = bill_lines(programme, plan, months)
-    # Person-months already on an issued bill (any payer): left alone.
-    taken = frame_of(
-        LedgerEntry.objects.filter(bill__programme=programme, month__in=months)
-        .exclude(bill__status=BillStatus.DRAFT)
-        .values_list("person_id", "month"),
-        {"person_id": pl.Int64, "month": pl.Date},
-    )
-    lines = lines.join(taken, on=["person_id", "month"], how="anti")
-    lines = lines.join(
-        pl.DataFrame({"s": list(range(len(keys))), "key": keys}, schema={"s": pl.Int64, "key": pl.String}),
-        on="s",
-    )
-    open_keys = [(k, m) for k in keys for m in months if (k, m) not in issued]
-    lines = lines.join(
-        pl.DataFrame(
-            {"key": [k for k, _ in open_keys], "month": pl.Series([m for _, m in open_keys], dtype=pl.Date)}
-        ),
-        on=["key", "month"],
-        how="inner",
-    )
-    totals = (
-        lines.group_by("key", "month")
-        .agg(pl.len().alias("persons"), pl.col("amount").sum())
-        .sort("month", "key")
-    )
+    pricing = Pricing.of(programme, plan)
+    made, lines_in, on_issued = 0, 0, 0
     with transaction.atomic():
         stale = Bill.objects.filter(programme=programme, status=BillStatus.DRAFT, month__in=months)
         LedgerEntry.objects.filter(bill__in=stale).delete()
         stale.delete()
-        bills = Bill.objects.bulk_create(
-            [
-                Bill(
-                    programme=programme,
-                    source=sources[r["key"]],
-                    plan=plan,
-                    payer_kind=sources[r["key"]].kind,
-                    month=r["month"],
-                    persons=r["persons"],
-                    amount=r["amount"],
-                )
-                for r in totals.iter_rows(named=True)
-            ]
-        )
-        ids = pl.DataFrame(
-            {
-                "key": [b.source.slug for b in bills],
-                "month": pl.Series([b.month for b in bills], dtype=pl.Date),
-                "bill_id": [b.pk for b in bills],
-                "source_id": [b.source_id for b in bills],
-            }
-        )
-        out = lines.join(ids, on=["key", "month"]).select(
-            "person_id", "month", "bill_id", "source_id", "amount"
-        )
-        insert_frame(LedgerEntry._meta.db_table, out)
+        for month in months:
+            issued = set(
+                Bill.objects.filter(
+                    programme=programme, kind=BillKind.BILL, status__in=OPEN_BILL, month=month
+                ).values_list("source__slug", flat=True)
+            )
+            lines = month_lines(pricing, month).join(keys, on="s")
+            # Person-months already on an issued bill (any payer): left alone.
+            taken = frame_of(
+                LedgerEntry.objects.filter(
+                    bill__programme=programme, month=month, credited_by__isnull=True
+                ).values_list("person_id"),
+                {"person_id": pl.Int64},
+            )
+            before = lines.height
+            lines = lines.join(taken, on="person_id", how="anti").filter(~pl.col("key").is_in(sorted(issued)))
+            on_issued += before - lines.height
+            totals = lines.group_by("key").agg(pl.len().alias("persons"), pl.col("amount").sum()).sort("key")
+            bills = Bill.objects.bulk_create(
+                [
+                    Bill(
+                        programme=programme,
+                        source=sources[r["key"]],
+                        plan=plan,
+                        payer_kind=sources[r["key"]].kind,
+                        month=month,
+                        persons=r["persons"],
+                        amount=r["amount"],
+                    )
+                    for r in totals.iter_rows(named=True)
+                ]
+            )
+            ids = pl.DataFrame(
+                {
+                    "key": [b.source.slug for b in bills],
+                    "bill_id": [b.pk for b in bills],
+                    "source_id": [b.source_id for b in bills],
+                },
+                schema={"key": pl.String, "bill_id": pl.Int64, "source_id": pl.Int64},
+            )
+            out = (
+                lines.join(ids, on="key")
+                .select("person_id", "month", "bill_id", "source_id", "amount")
+                # In index order: each bill's rows together, persons ascending (B-tree appends).
+                .sort("bill_id", "person_id")
+            )
+            insert_frame(LedgerEntry._meta.db_table, out)
+            made += len(bills)
+            lines_in += out.height
         PaymentChange.objects.create(
             model="programme",
             object_id=programme.pk,
             action="draft_bills",
             actor=_user(actor),
             via=via,
-            after={"plan_version": plan.version, "bills": len(bills), "lines": out.height},
+            after={"plan_version": plan.version, "bills": made, "lines": lines_in},
         )
-    skipped = lines.height - out.height
-    return {"plan_version": plan.version, "bills": len(bills), "lines": out.height, "skipped": skipped}
+    return {"plan_version": plan.version, "bills": made, "lines": lines_in, "on_issued": on_issued}
 
 
 def issue_bills(programme: Programme, month: dt.date, *, actor: Any, via: str) -> list[Bill]:
@@ -300,9 +297,9 @@ def debit_note(bill: Bill, person_ids: list[int], reason: str, *, actor: Any, vi
     )
     with transaction.atomic():
         taken = set(
-            LedgerEntry.objects.filter(month=bill.month, person_id__in=person_ids).values_list(
-                "person_id", flat=True
-            )
+            LedgerEntry.objects.filter(
+                month=bill.month, person_id__in=person_ids, credited_by__isnull=True
+            ).values_list("person_id", flat=True)
         )
         lines = lines.filter(~pl.col("person_id").is_in(sorted(taken)))
         if lines.height == 0:
