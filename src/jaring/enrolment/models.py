@@ -180,3 +180,24 @@ class EnrolmentChange(models.Model):
 
     def as_dict(self) -> dict[str, Any]:
         return {"model": self.model, "object_id": self.object_id, "action": self.action, "at": self.at}
+
+
+class MembershipRule(models.Model):
+    """A BPJS rule about membership length shown as a warning (data with its source; may be unverified).
+
+    The default: the full JKM death benefit needs at least 3 months of membership (DOMAIN.md §2, §7)."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    min_months = models.PositiveSmallIntegerField(_("months of membership needed"))
+    text_id = models.CharField(_("warning (Indonesian)"), max_length=400)
+    text_en = models.CharField(_("warning (English)"), max_length=400)
+    source = models.CharField(_("source"), max_length=300)
+    is_verified = models.BooleanField(_("verified"), default=False)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("membership rule")
+        verbose_name_plural = _("membership rules")
+
+    def __str__(self) -> str:
+        return self.slug

@@ -362,3 +362,36 @@ def batch_json(batch: EnrolmentBatch) -> dict[str, Any]:
         "persons": batch.persons,
         "statuses": status_counts(batch),
     }
+
+
+def membership_warnings(batch: EnrolmentBatch) -> list[dict[str, Any]]:
+    """Membership rules (e.g. JKM's 3 months) a batch runs into: a payer that pays at most that many
+    months, and how many of the batch's persons the plan covers for no longer than that in all."""
+    import numpy as np
+
+    from jaring.enrolment.models import MembershipRule
+
+    rules = list(MembershipRule.objects.all())
+    if not rules:
+        return []
+    arrays = programme_services.plan_arrays(batch.plan)
+    covered = (arrays["assignment"] >= 0).sum(axis=1)
+    ids = set(batch.enrolments.values_list("person_id", flat=True))
+    mine = covered[np.isin(arrays["person_ids"], list(ids))]
+    out = []
+    for rule in rules:
+        limit = batch.source.max_months_per_person
+        short = int((mine <= rule.min_months).sum())
+        if (limit is not None and limit <= rule.min_months) or short:
+            out.append(
+                {
+                    "rule": rule.slug,
+                    "text_id": rule.text_id,
+                    "text_en": rule.text_en,
+                    "source": rule.source,
+                    "verified": rule.is_verified,
+                    "payer_months": limit,
+                    "persons_short": short,
+                }
+            )
+    return out

@@ -35,3 +35,9 @@ def month_name(value: Any) -> str:
     if not isinstance(value, dt.date):
         return ""
     return date_format(value, "M Y")
+
+
+@register.filter
+def get_person(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

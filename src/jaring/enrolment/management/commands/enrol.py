@@ -34,6 +34,16 @@ class Command(BaseCommand):
         ans.add_argument("file")
         ans.add_argument("--user", default="disnaker.officer")
         ans.add_argument("--json", action="store_true")
+        lap = sub.add_parser(
+            "lapses", help="Members at risk (unpaid after the due date) and ended (over 3 months)."
+        )
+        lap.add_argument("--programme", required=True)
+        lap.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
+        lap.add_argument(
+            "--apply", action="store_true", help="End the memberships of more than 3 unpaid months."
+        )
+        lap.add_argument("--user", default=None)
+        lap.add_argument("--json", action="store_true")
         lst = sub.add_parser("list", help="The enrolment batches of a programme.")
         lst.add_argument("--programme", required=True)
         lst.add_argument("--json", action="store_true")
@@ -94,6 +104,37 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{result['rows']} rows: {result['registered']} registered, {result['rejected']} rejected, "
                 f"{result['already_member']} already members, {result['unchanged']} unchanged"
+            )
+
+    def _lapses(self, opts: dict[str, Any]) -> None:
+        import datetime as dt
+
+        from jaring.enrolment.answers import parse_date
+        from jaring.payments import lapses
+
+        programme = services.programme_by_slug(opts["programme"])
+        today = parse_date(opts["as_of"]) if opts["as_of"] else dt.date.today()
+        if today is None:
+            raise CommandError(f"tanggal tidak valid / invalid date: {opts['as_of']}")
+        ended: list[int] = []
+        if opts["apply"]:
+            user = named_user(opts["user"])
+            services.check_can_edit(user, programme)
+            ended = lapses.apply_lapses(programme, today, actor=user, via="cli")
+        found = lapses.states(programme, today)
+        result = {
+            "programme": programme.slug,
+            "as_of": found["as_of"],
+            "at_risk": len(found["at_risk"]),
+            "ended": len(found["ended"]),
+            "ended_now": len(ended),
+        }
+        if opts["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            self.stdout.write(
+                f"{programme.slug} as of {result['as_of']}: {result['at_risk']} members at risk, "
+                f"{result['ended']} with more than 3 unpaid months ({result['ended_now']} ended now)"
             )
 
     def _list(self, opts: dict[str, Any]) -> None:
