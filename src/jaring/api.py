@@ -95,6 +95,7 @@ from jaring.accounts.api import router as accounts_router  # noqa: E402
 from jaring.collection.api import router as collection_router  # noqa: E402
 from jaring.dedup.api import router as dedup_router  # noqa: E402
 from jaring.enrolment.api import router as enrolment_router  # noqa: E402
+from jaring.events.api import router as events_router  # noqa: E402
 from jaring.geo.api import router as geo_router  # noqa: E402
 from jaring.imports.api import router as imports_router  # noqa: E402
 from jaring.payments.api import router as payments_router  # noqa: E402
@@ -112,3 +113,4 @@ api.add_router("/dedup", dedup_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/enrolment", enrolment_router)
 api.add_router("/payments", payments_router)
+api.add_router("/events", events_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jaring.programmes",
     "jaring.enrolment",
     "jaring.payments",
+    "jaring.events",
 ]
 
 MIDDLEWARE = [

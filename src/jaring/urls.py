@@ -20,4 +20,5 @@ urlpatterns = [
     path("programmes/", include("jaring.programmes.urls")),
     path("enrolment/", include("jaring.enrolment.urls")),
     path("payments/", include("jaring.payments.urls")),
+    path("events/", include("jaring.events.urls")),
 ]
