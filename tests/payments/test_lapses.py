@@ -71,3 +71,44 @@ def _client(user: Any) -> Any:
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     c.force_login(user)
     return c
+
+
+@pytest.mark.django_db
+def test_a_dedup_merge_or_a_move_out_of_the_regency_stops_bills_from_the_next_month(
+    world: Any, tmp_path: Path
+) -> None:
+    from django.core.management import call_command
+
+    from jaring.geo.models import Area
+
+    sc = approved_scenario(world)
+    officer = world.users["disnaker.officer"]
+    enrol_all(world, sc, tmp_path, JULY)
+    services.build_drafts(sc.programme, actor=officer, via="t")
+    merged, moved, died = (e.person for e in Enrolment.objects.filter(status="registered").order_by("pk")[:3])
+    Person.objects.filter(pk=merged.pk).update(merged_into=moved)
+    elsewhere = Area.objects.villages().exclude(code__startswith="35.25.").first()
+    if elsewhere is None:  # the test world loads Gresik only: make a village of another regency
+        elsewhere = Area.objects.create(code="35.24.01.2001", name="Desa Lain", level=4)
+    Person.objects.filter(pk=moved.pk).update(village=elsewhere)
+    counts = lapses.sync_registry(sc.programme, dt.date(2025, 8, 10), actor=officer, via="t")
+    assert counts == {"merged": 1, "moved": 1}
+    call_command(
+        "enrol",
+        "end",
+        "--programme",
+        sc.programme.slug,
+        "--nik",
+        died.nik,
+        "--reason",
+        "died",
+        "--on",
+        "2025-08-03",
+        "--user",
+        "disnaker.officer",
+    )
+    for person, reason in ((merged, "merged"), (moved, "moved"), (died, "died")):
+        e = Enrolment.objects.get(person=person)
+        assert (e.ended_month, e.end_reason) == (dt.date(2025, 9, 1), reason)
+        assert not LedgerEntry.objects.filter(person=person, month__gte=dt.date(2025, 9, 1)).exists()
+        assert LedgerEntry.objects.filter(person=person, month=dt.date(2025, 8, 1)).exists()

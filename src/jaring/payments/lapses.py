@@ -76,3 +76,27 @@ def apply_lapses(programme: Programme, today: dt.date | None = None, *, actor: A
         )
         done.append(e.person_id)
     return done
+
+
+def sync_registry(
+    programme: Programme, today: dt.date | None = None, *, actor: Any, via: str
+) -> dict[str, int]:
+    """End the memberships of persons the registry now shows merged into another record (dedup) or
+    living outside the programme's regency (moved out): no bills from the next month, reason kept."""
+    from jaring.payments.services import end_membership
+
+    today = today or dt.date.today()
+    open_ = Enrolment.objects.filter(
+        programme=programme, status=EnrolmentStatus.REGISTERED, ended_month__isnull=True
+    ).select_related("person", "person__village", "person__merged_into")
+    counts = {"merged": 0, "moved": 0}
+    inside = programme.area.code + "."
+    for e in open_.filter(person__merged_into__isnull=False):
+        end_membership(
+            e, EndReason.MERGED, today, actor=actor, via=via, note=f"NIK {e.person.merged_into.nik}"
+        )
+        counts["merged"] += 1
+    for e in open_.filter(person__merged_into__isnull=True).exclude(person__village__code__startswith=inside):
+        end_membership(e, EndReason.MOVED, today, actor=actor, via=via, note=e.person.village.code)
+        counts["moved"] += 1
+    return counts

@@ -44,6 +44,16 @@ class Command(BaseCommand):
         )
         lap.add_argument("--user", default=None)
         lap.add_argument("--json", action="store_true")
+        end = sub.add_parser(
+            "end", help="End a membership (death, moving out): no bills from the next month."
+        )
+        end.add_argument("--programme", required=True)
+        end.add_argument("--nik", required=True)
+        end.add_argument("--reason", required=True, choices=["died", "moved", "merged", "other"])
+        end.add_argument("--on", required=True, help="YYYY-MM-DD: the date of the death or move.")
+        end.add_argument("--note", default="")
+        end.add_argument("--user", required=True)
+        end.add_argument("--json", action="store_true")
         lst = sub.add_parser("list", help="The enrolment batches of a programme.")
         lst.add_argument("--programme", required=True)
         lst.add_argument("--json", action="store_true")
@@ -121,6 +131,7 @@ class Command(BaseCommand):
             user = named_user(opts["user"])
             services.check_can_edit(user, programme)
             ended = lapses.apply_lapses(programme, today, actor=user, via="cli")
+            synced = lapses.sync_registry(programme, today, actor=user, via="cli")
         found = lapses.states(programme, today)
         result = {
             "programme": programme.slug,
@@ -128,6 +139,7 @@ class Command(BaseCommand):
             "at_risk": len(found["at_risk"]),
             "ended": len(found["ended"]),
             "ended_now": len(ended),
+            **({"merged_now": synced["merged"], "moved_now": synced["moved"]} if opts["apply"] else {}),
         }
         if opts["json"]:
             self.stdout.write(json.dumps(result))
@@ -136,6 +148,25 @@ class Command(BaseCommand):
                 f"{programme.slug} as of {result['as_of']}: {result['at_risk']} members at risk, "
                 f"{result['ended']} with more than 3 unpaid months ({result['ended_now']} ended now)"
             )
+
+    def _end(self, opts: dict[str, Any]) -> None:
+        from jaring.enrolment.answers import parse_date
+        from jaring.enrolment.models import Enrolment
+        from jaring.payments.services import end_membership
+
+        user = named_user(opts["user"])
+        programme = services.programme_by_slug(opts["programme"])
+        services.check_can_edit(user, programme)
+        on = parse_date(opts["on"])
+        if on is None:
+            raise CommandError(f"tanggal tidak valid / invalid date: {opts['on']}")
+        e = Enrolment.objects.filter(
+            programme=programme, person__nik=opts["nik"], status="registered"
+        ).first()
+        if e is None:
+            raise CommandError(f"NIK {opts['nik']} bukan peserta terdaftar / is not a registered member")
+        result = end_membership(e, opts["reason"], on, actor=user, via="cli", note=opts["note"])
+        self.stdout.write(json.dumps(result) if opts["json"] else f"No bills from {result['ended_month']}")
 
     def _list(self, opts: dict[str, Any]) -> None:
         programme = services.programme_by_slug(opts["programme"])
