@@ -350,6 +350,17 @@ def status_counts(batch: EnrolmentBatch) -> dict[str, int]:
     return counts
 
 
+def counts_by_batch(batches: list[EnrolmentBatch]) -> dict[int, dict[str, int]]:
+    """Persons per status for many batches in one query (list pages)."""
+    from django.db.models import Count
+
+    out = {b.pk: dict.fromkeys(EnrolmentStatus.values, 0) for b in batches}
+    rows = Enrolment.objects.filter(batch__in=[b.pk for b in batches]).values("batch_id", "status")
+    for row in rows.annotate(n=Count("id")).order_by():
+        out[row["batch_id"]][row["status"]] = row["n"]
+    return out
+
+
 def batch_json(batch: EnrolmentBatch) -> dict[str, Any]:
     return {
         "reference": batch.reference,

@@ -46,8 +46,9 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 None, exc.message_id if (get_language() or "id").startswith("id") else exc.message_en
             )
-    batches = services.batches_for(request.user).select_related("plan")
-    rows = [(b, services.status_counts(b)) for b in batches]
+    batches = list(services.batches_for(request.user).select_related("plan"))
+    counts = services.counts_by_batch(batches)
+    rows = [(b, counts[b.pk]) for b in batches]
     return render(
         request,
         "enrolment/batch_list.html",

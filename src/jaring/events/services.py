@@ -128,6 +128,17 @@ def rates(event: Event) -> dict[str, Any]:
     }
 
 
+def rates_by_event(events: list[Event]) -> dict[int, dict[str, int]]:
+    """Invited and attended for many events in one query (the list page)."""
+    out = {e.pk: {"invited": 0, "attended": 0} for e in events}
+    rows = Invitation.objects.filter(event__in=[e.pk for e in events]).values("event_id")
+    for r in rows.annotate(
+        invited=Count("id"), attended=Count("id", filter=Q(attended_at__isnull=False))
+    ).order_by():
+        out[r["event_id"]] = {"invited": r["invited"], "attended": r["attended"]}
+    return out
+
+
 def programme_rates(programme: Any) -> dict[str, Any]:
     """Attendance over all events of a programme."""
     agg = Invitation.objects.filter(event__programme=programme).aggregate(

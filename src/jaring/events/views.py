@@ -27,7 +27,9 @@ def _event(request: HttpRequest, slug: str) -> Event:
 def event_list(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).can_see_aggregates:
         raise PermissionDenied(_("Your role does not see events."))
-    events = [(e, services.rates(e)) for e in services.events_for(request.user)]
+    found = list(services.events_for(request.user))
+    counts = services.rates_by_event(found)
+    events = [(e, counts[e.pk]) for e in found]
     return render(request, "events/event_list.html", {"events": events})
 
 
