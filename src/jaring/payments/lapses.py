@@ -92,9 +92,9 @@ def sync_registry(
     counts = {"merged": 0, "moved": 0}
     inside = programme.area.code + "."
     for e in open_.filter(person__merged_into__isnull=False):
-        end_membership(
-            e, EndReason.MERGED, today, actor=actor, via=via, note=f"NIK {e.person.merged_into.nik}"
-        )
+        survivor = e.person.merged_into
+        note = f"NIK {survivor.nik}" if survivor is not None else ""
+        end_membership(e, EndReason.MERGED, today, actor=actor, via=via, note=note)
         counts["merged"] += 1
     for e in open_.filter(person__merged_into__isnull=True).exclude(person__village__code__startswith=inside):
         end_membership(e, EndReason.MOVED, today, actor=actor, via=via, note=e.person.village.code)
