@@ -151,4 +151,8 @@ def test_the_api_walks_batch_file_answer_issue_statement_and_ledger_check(world:
         content_type="application/json",
     )
     assert r.status_code == 403
+    with s.open("rb") as fh:
+        assert sponsor.post("/api/v1/payments/statements", {"file": fh}).status_code == 403
+    with bad.open("rb") as fh:
+        assert sponsor.post("/api/v1/enrolment/answers", {"file": fh}).status_code == 403
     assert Client().get("/api/v1/payments/bills?programme=plan-2025").status_code == 401

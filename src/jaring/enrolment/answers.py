@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -253,6 +254,10 @@ def import_answer(path: Path, *, actor: Any, via: str) -> dict[str, Any]:
     """Apply a BPJS answer file; AnswerRefused (nothing written) when any row has a problem.
 
     Idempotent: the same file again, or rows already applied, change nothing."""
+    if actor is not None and not services.can_edit(actor):
+        raise PermissionDenied(
+            "Your role cannot import BPJS answers / peran Anda tidak dapat mengimpor jawaban BPJS"
+        )
     content = Path(path).read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     done = AnswerImport.objects.filter(content_hash=digest).first()

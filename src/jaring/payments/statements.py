@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from jaring.enrolment.answers import parse_date
 from jaring.enrolment.lib.mapping import header_key
+from jaring.enrolment.services import can_edit
 from jaring.payments import services
 from jaring.payments.bulk import insert_frame
 from jaring.payments.models import Bill, BillKind, BillStatus, Outcome, Payment, Statement, StatementMapping
@@ -171,6 +173,10 @@ def read_lines(path: Path, mapping: StatementMapping | None) -> list[dict[str, A
 
 def import_statement(path: Path, *, actor: Any, via: str, mapping: str | None = None) -> dict[str, Any]:
     """Import a statement: match, apply to bills, report. StatementRefused when a line is bad."""
+    if actor is not None and not can_edit(actor):
+        raise PermissionDenied(
+            "Your role cannot import statements / peran Anda tidak dapat mengimpor rekening koran"
+        )
     content = Path(path).read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     done = Statement.objects.filter(content_hash=digest).first()
