@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -162,11 +162,17 @@ def build_drafts(
                 ).values_list("source__slug", flat=True)
             )
             lines = month_lines(pricing, month).join(keys, on="s")
-            # Person-months already on an issued bill (any payer): left alone.
+            # Person-months already on an issued bill (any payer): left alone. Read through the bill
+            # index (the month's issued bills), never by scanning the ledger for the month.
+            issued_ids = list(
+                Bill.objects.filter(programme=programme, month=month)
+                .exclude(status=BillStatus.DRAFT)
+                .values_list("id", flat=True)
+            )
             taken = frame_of(
-                LedgerEntry.objects.filter(
-                    bill__programme=programme, month=month, credited_by__isnull=True
-                ).values_list("person_id"),
+                LedgerEntry.objects.filter(bill_id__in=issued_ids, credited_by__isnull=True).values_list(
+                    "person_id"
+                ),
                 {"person_id": pl.Int64},
             )
             before = lines.height
@@ -201,7 +207,16 @@ def build_drafts(
                 # In index order: each bill's rows together, persons ascending (B-tree appends).
                 .sort("bill_id", "person_id")
             )
-            insert_frame(LedgerEntry._meta.db_table, out)
+            try:
+                with transaction.atomic():
+                    insert_frame(LedgerEntry._meta.db_table, out)
+            except IntegrityError as exc:
+                # UNIQUE (person, month): someone is already paid for this month (e.g. by another programme).
+                raise EnrolmentError(
+                    "two_payers",
+                    f"sebagian orang sudah dibayar pembayar lain pada {month:%Y-%m}; tagihan tidak dibuat",
+                    f"some persons already have another payer in {month:%Y-%m}; no bill was made",
+                ) from exc
             made += len(bills)
             lines_in += out.height
         PaymentChange.objects.create(
