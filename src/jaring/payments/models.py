@@ -83,14 +83,24 @@ class LedgerEntry(models.Model):
     row counts no longer."""
 
     # No index of their own: UNIQUE (person, month) serves lookups by person, and every other way in is
-    # through the bill. Fewer indexes keep a 12M-row month-by-month insert fast.
+    # through the bill. No database foreign key either (PROTECT still holds in the ORM): the rows are
+    # written only from registered enrolments and the bill's source, and a per-row constraint trigger
+    # tripled the cost of COPYing 12M rows on PostgreSQL. The bill keeps its database foreign key.
     person = models.ForeignKey(
-        "registry.Person", on_delete=models.PROTECT, related_name="ledger", db_index=False
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="ledger",
+        db_index=False,
+        db_constraint=False,
     )
     month = models.DateField(_("month"))
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
     source = models.ForeignKey(
-        "programmes.FundingSource", on_delete=models.PROTECT, related_name="+", db_index=False
+        "programmes.FundingSource",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     amount = models.BigIntegerField(_("amount (Rp)"))
     credited_by = models.ForeignKey(
