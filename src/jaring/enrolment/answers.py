@@ -238,11 +238,11 @@ def check(rows: list[Row]) -> tuple[list[Problem], list[tuple[Enrolment, Row]]]:
         elif (e.status, e.kpj, e.start_date, e.reason if e.status != "registered" else "") != r.outcome():
             current = f"{e.status} {e.kpj}".strip()
             problems.append(Problem(r.row, "conflict", r.nik, {"current": current}))
-    taken = dict(
-        Enrolment.objects.filter(kpj__in=list(kpj_owner), status=EnrolmentStatus.REGISTERED).values_list(
-            "kpj", "person__nik"
-        )
-    )
+    taken: dict[str, str] = {}
+    owners = list(kpj_owner)
+    for start in range(0, len(owners), 10_000):  # SQLite limits a query's variables
+        registered = Enrolment.objects.filter(kpj__in=owners[start : start + 10_000], status="registered")
+        taken.update(registered.values_list("kpj", "person__nik"))
     for r in rows:
         if r.status == "registered" and r.kpj in taken and taken[r.kpj] != r.nik:
             problems.append(Problem(r.row, "kpj_taken", r.kpj))

@@ -159,6 +159,15 @@ def enrolment_image(e: Enrolment) -> dict[str, Any]:
     }
 
 
+def chunked_in(qs: QuerySet[Any], field: str, values: list[Any], flat: str, step: int = 10_000) -> set[Any]:
+    """``qs.filter(<field>__in=values).values_list(flat)`` in slices (SQLite limits a query's variables)."""
+    out: set[Any] = set()
+    for start in range(0, len(values), step):
+        part = values[start : start + step]
+        out.update(qs.filter(**{f"{field}__in": part}).values_list(flat, flat=True))
+    return out
+
+
 # --- batches ------------------------------------------------------------------------------------------
 
 
@@ -198,12 +207,10 @@ def create_batch(
         return existing
     plan = approved_plan(programme)
     ids = starters(plan, source, month)
-    taken = set(
-        Enrolment.objects.filter(
-            programme=programme, status__in=OPEN_STATUSES, person_id__in=ids
-        ).values_list("person_id", flat=True)
+    taken = chunked_in(
+        Enrolment.objects.filter(programme=programme, status__in=OPEN_STATUSES), "person_id", ids, "person_id"
     )
-    members = set(Person.objects.filter(pk__in=ids, bpjs_status="active").values_list("pk", flat=True))
+    members = chunked_in(Person.objects.filter(bpjs_status="active"), "pk", ids, "pk")
     chosen = [i for i in ids if i not in taken and i not in members]
     if not chosen:
         raise EnrolmentError(

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from jaring.enrolment.answers import parse_date
 from jaring.enrolment.lib.mapping import header_key
-from jaring.enrolment.services import can_edit
+from jaring.enrolment.services import can_edit, chunked_in
 from jaring.payments import services
 from jaring.payments.bulk import insert_frame
 from jaring.payments.models import Bill, BillKind, BillStatus, Outcome, Payment, Statement, StatementMapping
@@ -184,9 +184,7 @@ def import_statement(path: Path, *, actor: Any, via: str, mapping: str | None = 
         return {**done.counts, "already_imported": True, "changed": 0}
     chosen = mapping_by(mapping)
     lines = read_lines(Path(path), chosen)
-    known = set(
-        Payment.objects.filter(line_key__in=[x["line_key"] for x in lines]).values_list("line_key", flat=True)
-    )
+    known = chunked_in(Payment.objects.all(), "line_key", [x["line_key"] for x in lines], "line_key")
     fresh = [x for x in lines if x["line_key"] not in known]
     report: dict[str, Any] = {o: [] for o in OUTCOMES}
     with transaction.atomic():

@@ -8,142 +8,352 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0005_plan_jobs'),
-        ('registry', '0010_person_batch_row_index'),
+        ("programmes", "0005_plan_jobs"),
+        ("registry", "0010_person_batch_row_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatementMapping',
+            name="StatementMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('columns', models.JSONField(default=dict, verbose_name='columns')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("columns", models.JSONField(default=dict, verbose_name="columns")),
+                ("is_default", models.BooleanField(default=False, verbose_name="default")),
             ],
             options={
-                'verbose_name': 'statement mapping',
-                'verbose_name_plural': 'statement mappings',
-                'ordering': ['slug'],
+                "verbose_name": "statement mapping",
+                "verbose_name_plural": "statement mappings",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Bill',
+            name="Bill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bill', 'Bill'), ('credit', 'Credit note'), ('debit', 'Debit note')], default='bill', max_length=6, verbose_name='kind')),
-                ('payer_kind', models.CharField(max_length=10, verbose_name='payer kind')),
-                ('month', models.DateField(verbose_name='month')),
-                ('reference', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='bill reference')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('issued', 'Issued'), ('partly_paid', 'Partly paid'), ('paid', 'Paid'), ('reconciled', 'Reconciled'), ('cancelled', 'Cancelled')], default='draft', max_length=12, verbose_name='status')),
-                ('persons', models.PositiveIntegerField(default=0, verbose_name='persons')),
-                ('amount', models.BigIntegerField(default=0, verbose_name='amount (Rp)')),
-                ('paid_amount', models.BigIntegerField(default=0, verbose_name='paid (Rp)')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('issued_at', models.DateTimeField(blank=True, null=True, verbose_name='issued')),
-                ('reconciled_at', models.DateTimeField(blank=True, null=True, verbose_name='reconciled')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='payments.bill', verbose_name='corrects')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bills', to='programmes.plan')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bills', to='programmes.programme')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bills', to='programmes.fundingsource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("bill", "Bill"), ("credit", "Credit note"), ("debit", "Debit note")],
+                        default="bill",
+                        max_length=6,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("payer_kind", models.CharField(max_length=10, verbose_name="payer kind")),
+                ("month", models.DateField(verbose_name="month")),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="bill reference"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("issued", "Issued"),
+                            ("partly_paid", "Partly paid"),
+                            ("paid", "Paid"),
+                            ("reconciled", "Reconciled"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("persons", models.PositiveIntegerField(default=0, verbose_name="persons")),
+                ("amount", models.BigIntegerField(default=0, verbose_name="amount (Rp)")),
+                ("paid_amount", models.BigIntegerField(default=0, verbose_name="paid (Rp)")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                ("issued_at", models.DateTimeField(blank=True, null=True, verbose_name="issued")),
+                ("reconciled_at", models.DateTimeField(blank=True, null=True, verbose_name="reconciled")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notes",
+                        to="payments.bill",
+                        verbose_name="corrects",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bills",
+                        to="programmes.plan",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bills",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bills",
+                        to="programmes.fundingsource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bill',
-                'verbose_name_plural': 'bills',
-                'ordering': ['programme', 'month', 'source', 'id'],
+                "verbose_name": "bill",
+                "verbose_name_plural": "bills",
+                "ordering": ["programme", "month", "source", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month')),
-                ('amount', models.BigIntegerField(verbose_name='amount (Rp)')),
-                ('bill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='payments.bill')),
-                ('credited_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credited_lines', to='payments.bill')),
-                ('person', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='ledger', to='registry.person')),
-                ('source', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programmes.fundingsource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month")),
+                ("amount", models.BigIntegerField(verbose_name="amount (Rp)")),
+                (
+                    "bill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="payments.bill"
+                    ),
+                ),
+                (
+                    "credited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credited_lines",
+                        to="payments.bill",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programmes.fundingsource",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ledger entry',
-                'verbose_name_plural': 'ledger entries',
-                'ordering': ['month', 'person'],
+                "verbose_name": "ledger entry",
+                "verbose_name_plural": "ledger entries",
+                "ordering": ["month", "person"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentChange',
+            name="PaymentChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(db_index=True, max_length=40)),
-                ('object_id', models.BigIntegerField(db_index=True)),
-                ('action', models.CharField(max_length=20)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('via', models.CharField(default='system', max_length=10)),
-                ('before', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True)),
-                ('after', models.JSONField(blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model", models.CharField(db_index=True, max_length=40)),
+                ("object_id", models.BigIntegerField(db_index=True)),
+                ("action", models.CharField(max_length=20)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("via", models.CharField(default="system", max_length=10)),
+                (
+                    "before",
+                    models.JSONField(
+                        blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True
+                    ),
+                ),
+                (
+                    "after",
+                    models.JSONField(
+                        blank=True, encoder=django.core.serializers.json.DjangoJSONEncoder, null=True
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment change',
-                'verbose_name_plural': 'payment changes',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "payment change",
+                "verbose_name_plural": "payment changes",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_hash', models.CharField(max_length=64, unique=True)),
-                ('filename', models.CharField(max_length=300, verbose_name='file')),
-                ('lines', models.PositiveIntegerField(default=0, verbose_name='lines')),
-                ('total', models.BigIntegerField(default=0, verbose_name='total (Rp)')),
-                ('counts', models.JSONField(default=dict, verbose_name='counts')),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='imported')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mapping', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='payments.statementmapping')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("content_hash", models.CharField(max_length=64, unique=True)),
+                ("filename", models.CharField(max_length=300, verbose_name="file")),
+                ("lines", models.PositiveIntegerField(default=0, verbose_name="lines")),
+                ("total", models.BigIntegerField(default=0, verbose_name="total (Rp)")),
+                ("counts", models.JSONField(default=dict, verbose_name="counts")),
+                (
+                    "imported_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="imported"),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mapping",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="payments.statementmapping",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment statement',
-                'verbose_name_plural': 'payment statements',
-                'ordering': ['-imported_at', '-id'],
+                "verbose_name": "payment statement",
+                "verbose_name_plural": "payment statements",
+                "ordering": ["-imported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.PositiveIntegerField(verbose_name='line')),
-                ('line_key', models.CharField(max_length=64, unique=True)),
-                ('reference', models.CharField(db_index=True, max_length=80, verbose_name='reference')),
-                ('amount', models.BigIntegerField(verbose_name='amount (Rp)')),
-                ('applied', models.BigIntegerField(default=0, verbose_name='applied to the bill (Rp)')),
-                ('paid_on', models.DateField(verbose_name='paid on')),
-                ('transaction_id', models.CharField(blank=True, max_length=80, verbose_name='transaction')),
-                ('outcome', models.CharField(choices=[('full', 'Full payment'), ('short', 'Short payment'), ('over', 'Over payment'), ('duplicate', 'Duplicate payment'), ('unknown', 'Unknown reference'), ('cancelled', 'For a cancelled bill')], max_length=10, verbose_name='outcome')),
-                ('bill', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='payments.bill')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payments', to='payments.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line", models.PositiveIntegerField(verbose_name="line")),
+                ("line_key", models.CharField(max_length=64, unique=True)),
+                ("reference", models.CharField(db_index=True, max_length=80, verbose_name="reference")),
+                ("amount", models.BigIntegerField(verbose_name="amount (Rp)")),
+                ("applied", models.BigIntegerField(default=0, verbose_name="applied to the bill (Rp)")),
+                ("paid_on", models.DateField(verbose_name="paid on")),
+                ("transaction_id", models.CharField(blank=True, max_length=80, verbose_name="transaction")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("full", "Full payment"),
+                            ("short", "Short payment"),
+                            ("over", "Over payment"),
+                            ("duplicate", "Duplicate payment"),
+                            ("unknown", "Unknown reference"),
+                            ("cancelled", "For a cancelled bill"),
+                        ],
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "bill",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="payments.bill",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payments",
+                        to="payments.statement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment',
-                'verbose_name_plural': 'payments',
-                'ordering': ['statement', 'line'],
+                "verbose_name": "payment",
+                "verbose_name_plural": "payments",
+                "ordering": ["statement", "line"],
             },
         ),
         migrations.AddConstraint(
-            model_name='bill',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'bill'), models.Q(('status', 'cancelled'), _negated=True)), fields=('source', 'month'), name='one_bill_per_source_month'),
+            model_name="bill",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "bill"), models.Q(("status", "cancelled"), _negated=True)),
+                fields=("source", "month"),
+                name="one_bill_per_source_month",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('credited_by__isnull', True)), fields=('person', 'month'), name='one_payer_per_person_month'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("credited_by__isnull", True)),
+                fields=("person", "month"),
+                name="one_payer_per_person_month",
+            ),
         ),
     ]
