@@ -21,4 +21,5 @@ urlpatterns = [
     path("enrolment/", include("jaring.enrolment.urls")),
     path("payments/", include("jaring.payments.urls")),
     path("events/", include("jaring.events.urls")),
+    path("agreements/", include("jaring.agreements.urls")),
 ]

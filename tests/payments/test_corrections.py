@@ -76,3 +76,24 @@ def test_a_payment_for_a_cancelled_bill_is_reported_and_not_applied(world: Any, 
     bill.refresh_from_db()
     assert (bill.status, bill.paid_amount, bill.lines.count()) == ("cancelled", 0, 0)
     assert ledger.check()["ok"]
+
+
+@pytest.mark.django_db
+def test_a_debit_note_bills_a_person_the_plan_assigns_who_is_missing_from_an_issued_bill(
+    world: Any, tmp_path: Path
+) -> None:
+    sc = approved_scenario(world)
+    officer = world.users["disnaker.officer"]
+    enrol_all(world, sc, tmp_path, JULY)
+    bill = next(
+        b
+        for b in services.issue_bills(sc.programme, JULY, actor=officer, via="t")
+        if b.payer_kind == "dbhcht"
+    )
+    person = bill.lines.first().person_id
+    services.credit_note(bill, [person], "taken off by mistake", actor=officer, via="t")
+    note = services.debit_note(bill, [person], "put back", actor=officer, via="t")
+    assert note is not None and (note.kind, note.amount, note.persons) == ("debit", 16_800, 1)
+    assert note.reference.endswith("-D2")
+    assert services.debit_note(bill, [person], "again", actor=officer, via="t") is None  # already billed
+    assert ledger.check()["ok"], ledger.check()["problems"]

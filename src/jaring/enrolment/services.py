@@ -57,7 +57,7 @@ def check_can_edit(user: Any, programme: Programme) -> None:
 
 def month_of(value: str | dt.date) -> dt.date:
     """``2025-07`` as its first day, or EnrolmentError."""
-    from jaring.programmes.lib.premiums import PremiumError, parse_month
+    from jaring.planning.premiums import PremiumError, parse_month
 
     try:
         return parse_month(value)

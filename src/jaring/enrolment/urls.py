@@ -9,7 +9,6 @@ app_name = "enrolment"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.batch_list, name="list"),
     path("answer/", views.answer_upload, name="answer"),
-    path("alerts/", views.alerts, name="alerts"),
     path("<str:reference>/", views.batch_detail, name="detail"),
     path("<str:reference>/file.<str:fmt>", views.batch_file, name="file"),
 ]

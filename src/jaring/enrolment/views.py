@@ -84,27 +84,6 @@ def batch_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def alerts(request: HttpRequest) -> HttpResponse:
-    """Members at risk (a month unpaid after its due date) and whose membership ended (over 3 months)."""
-    from jaring.payments import lapses
-
-    scope = scope_for(request.user)
-    if not scope.can_see_aggregates:
-        raise PermissionDenied(_("Your role does not see enrolment."))
-    rows = []
-    for programme in (
-        programme_services.programmes_for(request.user) if programme_services.can_read(scope) else []
-    ):
-        found = lapses.states(programme, persons=scope.persons_for_aggregates())
-        named = {}
-        if scope.can_read_personal_data:
-            ids = list(found["at_risk"]) + list(found["ended"])
-            named = {p.pk: p for p in scope.persons().filter(pk__in=ids[:500]).select_related("village")}
-        rows.append({"programme": programme, "states": found, "named": named})
-    return render(request, "enrolment/alerts.html", {"rows": rows})
-
-
-@login_required
 def batch_file(request: HttpRequest, reference: str, fmt: str) -> HttpResponse:
     """The collective-registration file; pending persons become sent (editors only)."""
     batch = _batch(request, reference)

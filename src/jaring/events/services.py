@@ -17,7 +17,6 @@ from jaring.accounts.scope import scope_for
 from jaring.enrolment.models import EnrolmentBatch, EnrolmentStatus
 from jaring.enrolment.services import can_edit
 from jaring.events.models import Event, EventChange, Invitation
-from jaring.programmes import services as programme_services
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
 
@@ -189,7 +188,3 @@ def sheet_pdf(event: Event, *, invitations: bool = False) -> bytes:
     }
     template = "events/invitations_pdf.html" if invitations else "events/sheet_pdf.html"
     return bytes(HTML(string=render_to_string(template, context)).write_pdf())
-
-
-def programmes_with_events(user: Any) -> QuerySet[Any]:
-    return programme_services.programmes_for(user).filter(events__isnull=False).distinct()

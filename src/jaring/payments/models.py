@@ -70,10 +70,6 @@ class Bill(models.Model):
     def __str__(self) -> str:
         return self.reference or f"{self.get_kind_display()} {self.source_id} {self.month:%Y-%m}"
 
-    @property
-    def outstanding(self) -> int:
-        return self.amount - self.paid_amount
-
 
 class LedgerEntry(models.Model):
     """One person-month paid by one payer: the line of a bill (or of a debit note).

@@ -18,8 +18,8 @@ from jaring.enrolment.models import Enrolment, EnrolmentStatus
 from jaring.enrolment.services import EnrolmentError, approved_plan, check_can_edit
 from jaring.payments.bulk import frame_of, insert_frame
 from jaring.payments.models import Bill, BillKind, BillStatus, LedgerEntry, PaymentChange
+from jaring.planning import premiums as prem
 from jaring.programmes import services as programme_services
-from jaring.programmes.lib import premiums as prem
 from jaring.programmes.models import Programme
 
 OPEN_BILL = (BillStatus.ISSUED, BillStatus.PARTLY_PAID, BillStatus.PAID, BillStatus.RECONCILED)

@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("statements/", views.statement_upload, name="statement_upload"),
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path("burndown/<slug:slug>/", views.burndown_page, name="burndown"),
+    path("alerts/", views.alerts, name="alerts"),
 ]

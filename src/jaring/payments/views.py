@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_for
 from jaring.enrolment.services import EnrolmentError, can_edit, month_of, programme_by_slug
-from jaring.payments import ledger, services, statements
+from jaring.payments import lapses, ledger, services, statements
 from jaring.payments.burndown import burndown
 from jaring.payments.forms import MonthForm, StatementForm
 from jaring.payments.models import Statement
@@ -152,3 +152,22 @@ def burndown_page(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _message(exc))
         return redirect("payments:list")
     return render(request, "payments/burndown.html", {"programme": programme, "data": data})
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    """Members at risk (a month unpaid after its due date) and whose membership ended (over 3 months)."""
+    scope = scope_for(request.user)
+    if not scope.can_see_aggregates:
+        raise PermissionDenied(_("Your role does not see enrolment."))
+    rows = []
+    for programme in (
+        programme_services.programmes_for(request.user) if programme_services.can_read(scope) else []
+    ):
+        found = lapses.states(programme, persons=scope.persons_for_aggregates())
+        named = {}
+        if scope.can_read_personal_data:
+            ids = list(found["at_risk"]) + list(found["ended"])
+            named = {p.pk: p for p in scope.persons().filter(pk__in=ids[:500]).select_related("village")}
+        rows.append({"programme": programme, "states": found, "named": named})
+    return render(request, "enrolment/alerts.html", {"rows": rows})
