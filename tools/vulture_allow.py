@@ -38,6 +38,11 @@ _renew
 _warn
 _verify
 _anchor
+# `jaring enrol ACTION` dispatches the same way.
+_export
+_answer
+_lapses
+_end
 # Not called yet: the field-crypto module's bulk forms (governance branch). Delete them if they stay unused.
 encrypt_many
 blind_index_many

@@ -116,8 +116,11 @@ from jaring.agreements.api import router as agreements_router  # noqa: E402
 from jaring.audit.api import router as audit_router  # noqa: E402
 from jaring.collection.api import router as collection_router  # noqa: E402
 from jaring.dedup.api import router as dedup_router  # noqa: E402
+from jaring.enrolment.api import router as enrolment_router  # noqa: E402
+from jaring.events.api import router as events_router  # noqa: E402
 from jaring.geo.api import router as geo_router  # noqa: E402
 from jaring.imports.api import router as imports_router  # noqa: E402
+from jaring.payments.api import router as payments_router  # noqa: E402
 from jaring.programmes.api import router as programmes_router  # noqa: E402
 from jaring.registry.api import router as registry_router  # noqa: E402
 from jaring.review.api import router as review_router  # noqa: E402
@@ -130,5 +133,8 @@ api.add_router("/rounds", collection_router)
 api.add_router("/review", review_router)
 api.add_router("/dedup", dedup_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/enrolment", enrolment_router)
+api.add_router("/payments", payments_router)
+api.add_router("/events", events_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/audit", audit_router)

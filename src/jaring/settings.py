@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "jaring.review",
     "jaring.dedup",
     "jaring.programmes",
+    "jaring.enrolment",
+    "jaring.payments",
+    "jaring.events",
     "jaring.agreements",
     "jaring.audit",
 ]
@@ -209,6 +212,8 @@ JARING_DATA_KEY_FILE = os.environ.get("JARING_DATA_KEY_FILE", str(VAR_DIR / "dat
 JARING_MIN_WORKING_AGE = int(os.environ.get("JARING_MIN_WORKING_AGE", "15"))
 JARING_MAX_WORKING_AGE = int(os.environ.get("JARING_MAX_WORKING_AGE", "65"))
 # From this many approved persons the plan pages compute a coverage plan as a background job.
+# Day of the month a month's BPU premiums are due (paid in advance; unverified default).
+JARING_BILL_DUE_DAY = int(os.environ.get("JARING_BILL_DUE_DAY", "15"))
 JARING_PLAN_BACKGROUND_FROM = int(os.environ.get("JARING_PLAN_BACKGROUND_FROM", "50000"))
 
 LOGGING = {

@@ -18,6 +18,9 @@ urlpatterns = [
     path("review/", include("jaring.review.urls")),
     path("dedup/", include("jaring.dedup.urls")),
     path("programmes/", include("jaring.programmes.urls")),
+    path("enrolment/", include("jaring.enrolment.urls")),
+    path("payments/", include("jaring.payments.urls")),
+    path("events/", include("jaring.events.urls")),
     path("agreements/", include("jaring.agreements.urls")),
     path("audit/", include("jaring.audit.urls")),
 ]

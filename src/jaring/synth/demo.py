@@ -173,6 +173,12 @@ def run_demo(
     from jaring.programmes import demo as programmes_demo
 
     report.stages["programmes"] = programmes_demo.seed_demo(report, say)
+    from jaring.payments import demo as payments_demo
+
+    report.stages["payments"] = payments_demo.seed_demo(report, say)
+    from jaring.events import demo as events_demo
+
+    report.stages["events"] = events_demo.seed_demo(report, say)
     return report
 
 
