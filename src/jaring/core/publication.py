@@ -123,3 +123,42 @@ def single_figure(n: int, scope: Any) -> Cell:
     if not needs_disclosure_control(scope):
         return Cell(n, Status.SHOWN, k)
     return suppress_counts({0: n}, {0: [0]}, k=k)[0]
+
+
+def control_village_table(
+    rows: list[dict[str, Any]], counts: dict[tuple[str, str], int], sources: list[str], scope: Any
+) -> None:
+    """A plan's per-village table (persons, covered, person-months per source) for aggregates-only readers.
+
+    ``counts`` holds persons per (village code, pattern), a pattern naming the sources that cover a
+    person at least one month ("dbhcht||csr"). Published together: persons and covered per village, the
+    persons each source covers per village, and their totals. A source's person-months in a village are
+    shown only where the persons it covers there are; otherwise that cell's "<5"/"×". Rows change in
+    place: withheld figures become their display text.
+    """
+    k = disclosure_k(scope)
+    villages = sorted({v for v, _ in counts})
+    patterns = sorted({p for _, p in counts})
+    atoms = {(v, p): int(counts.get((v, p), 0)) for v in villages for p in patterns}
+    cells: dict[Any, list[Any]] = {}
+    for v, p in atoms:
+        used = [s for s in p.split("|") if s]
+        for scope_key in (v, "*"):
+            cells.setdefault(("persons", scope_key), []).append((v, p))
+            if used:
+                cells.setdefault(("covered", scope_key), []).append((v, p))
+            for s in used:
+                cells.setdefault(("source", s, scope_key), []).append((v, p))
+    decided = publish(atoms, cells, exact=False, k=k)
+    for row in rows:
+        v = row["code"]
+        for name in ("persons", "covered"):
+            cell = decided.get((name, v))
+            if cell is not None and cell.suppressed:
+                row[name] = cell.display
+        shown = []
+        for s, months in zip(sources, row["by_source"], strict=True):
+            cell = decided.get(("source", s, v))
+            shown.append(cell.display if cell is not None and cell.suppressed else months)
+        row["by_source"] = shown
+        row["suppressed_below"] = k
