@@ -206,8 +206,13 @@ class _Tables:
                 atom_cells[a].append(r)
         member = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(cell_atoms), len(x)))
         values = np.asarray(member @ x).ravel().round()
-        if member.shape[0]:
-            _, labels = csgraph.connected_components(member.T @ member, directed=False)
+        # Blocks: components of the bipartite cell–atom graph (never atoms × atoms, which a grand
+        # total makes dense).
+        n_c = member.shape[0]
+        graph = sparse.bmat([[None, member], [member.T, None]], format="csr") if n_c else None
+        if graph is not None:
+            _, labels = csgraph.connected_components(graph, directed=False)
+            labels = labels[n_c:]
         else:
             labels = np.zeros(len(x), dtype=int)
         return cls(member, cell_atoms, atom_cells, x, values, np.asarray(labels), k, p)
