@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jaring.review",
     "jaring.dedup",
     "jaring.programmes",
+    "jaring.maps",
 ]
 
 MIDDLEWARE = [
@@ -173,3 +174,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JARING_LOG_LEVEL", "WARNING")},
 }
+# Disclosure control: counts 1..k-1 are withheld from readers without person-level access (sponsors,
+# the public, the OGC feed), with complementary cells so none can be worked out (core/lib/disclosure.py).
+JARING_DISCLOSURE_K = int(os.environ.get("JARING_DISCLOSURE_K", "5"))

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jaring.api import api
+from jaring.maps.urls import ogc_patterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,4 +19,6 @@ urlpatterns = [
     path("review/", include("jaring.review.urls")),
     path("dedup/", include("jaring.dedup.urls")),
     path("programmes/", include("jaring.programmes.urls")),
+    path("maps/", include("jaring.maps.urls")),
+    path("ogc/", include((ogc_patterns, "ogc"))),
 ]

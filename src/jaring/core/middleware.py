@@ -23,8 +23,9 @@ class RequestIdMiddleware:
 
 
 # Paths an anonymous visitor may reach: the login page, the language switch, static files, the admin
-# (which has its own login) and the API (which answers 401 itself).
-PUBLIC_PREFIXES = ("/login/", "/i18n/", "/static/", "/admin/", "/api/", "/favicon.ico")
+# (which has its own login), the API and the OGC feed (which answer 401 themselves) and the public
+# statistics (disclosure-controlled aggregates only).
+PUBLIC_PREFIXES = ("/login/", "/i18n/", "/static/", "/admin/", "/api/", "/ogc/", "/public/", "/favicon.ico")
 
 
 class LoginRequiredMiddleware:
