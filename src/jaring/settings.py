@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jaring.dedup",
     "jaring.programmes",
     "jaring.maps",
+    "jaring.reports",
 ]
 
 MIDDLEWARE = [

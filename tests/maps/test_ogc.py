@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -131,8 +134,6 @@ def test_a_reviewer_reads_exact_counts_and_hexagons_sum_to_the_gps_points(
 @pytest.mark.django_db(transaction=True)
 def test_gdal_reads_every_collection_with_the_right_feature_counts(live_server: Any, tmp_path: Path) -> None:
     """GDAL's OAPIF driver (the one QGIS uses) against a live server, authenticated by a token."""
-    import pyogrio
-
     from jaring.core.world import ensure_world
 
     world = ensure_world()
@@ -141,22 +142,35 @@ def test_gdal_reads_every_collection_with_the_right_feature_counts(live_server: 
     _people(world.leran, 3, 0)
     _people(Area.objects.get(code=world.gumeno.code), 40, 10)
     token = _token(world.users["petrokimia.sponsor"])
-    # GDAL's OAPIF driver sends its own headers and drops GDAL_HTTP_HEADERS; its bearer option works.
-    pyogrio.set_gdal_config_options({"GDAL_HTTP_AUTH": "BEARER", "GDAL_HTTP_BEARER": token})
-    try:
-        url = f"OAPIF:{live_server.url}/ogc/"
-        layers = {name for name, _ in pyogrio.list_layers(url)}
-        assert layers == {"villages", "districts", "h3-7", "h3-8"}
-        expected = {
-            "villages": Area.objects.villages().within("35.25").count(),
-            "districts": Area.objects.filter(level=3, code__startswith="35.25.").count(),
-        }
-        for name in sorted(layers):
-            # Read every feature (through the next links), not just the advertised count.
-            count = len(pyogrio.raw.read(url, layer=name)[1])
-            if name in expected:
-                assert count == expected[name], name
-            else:
-                assert count > 0, name
-    finally:
-        pyogrio.set_gdal_config_options({"GDAL_HTTP_AUTH": None, "GDAL_HTTP_BEARER": None})
+    expected = {
+        "villages": Area.objects.villages().within("35.25").count(),
+        "districts": Area.objects.filter(level=3, code__startswith="35.25.").count(),
+    }
+    # GDAL runs in a child process: pyogrio holds the GIL while GDAL fetches, which would starve the
+    # live server's thread in this process.
+    run = subprocess.run(
+        [sys.executable, "-c", GDAL_CLIENT, f"{live_server.url}/ogc/", token],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout)
+    assert set(found) == {"villages", "districts", "h3-7", "h3-8"}
+    for name, count in found.items():
+        if name in expected:
+            assert count == expected[name], name
+        else:
+            assert count > 0, name
+
+
+GDAL_CLIENT = """
+import json, sys
+import pyogrio
+url, token = sys.argv[1], sys.argv[2]
+# GDAL's OAPIF driver sends its own headers and drops GDAL_HTTP_HEADERS; its bearer option works.
+pyogrio.set_gdal_config_options({"GDAL_HTTP_AUTH": "BEARER", "GDAL_HTTP_BEARER": token})
+src = "OAPIF:" + url
+# Read every feature of every layer (through the next links), not just the advertised count.
+print(json.dumps({name: len(pyogrio.raw.read(src, layer=name)[2]) for name, _ in pyogrio.list_layers(src)}))
+"""
