@@ -22,13 +22,16 @@ $(VENV)/.installed-dev: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+# Another address or port: make demo ADDR=127.0.0.1:8080 (the printed logins show it).
+ADDR ?= 127.0.0.1:8000
+
 demo: $(VENV)/.installed
 	$(JARING) migrate --no-input
-	$(JARING) demo
-	$(JARING) serve --addr 127.0.0.1:8000
+	$(JARING) demo --addr $(ADDR)
+	$(JARING) serve --addr $(ADDR)
 
 serve: $(VENV)/.installed
-	$(JARING) serve --addr 127.0.0.1:8000
+	$(JARING) serve --addr $(ADDR)
 
 check-tools: $(VENV)/.installed-dev
 	$(PY) -m jaring.testing.check_tools
@@ -37,6 +40,8 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/ruff format --check src tests bench tools
 	$(VENV)/bin/mypy
+	$(PY) tools/deadcode.py
+	$(VENV)/bin/lint-imports --no-logo
 	JARING_VAR_DIR=$$(mktemp -d) $(JARING) makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.installed-dev

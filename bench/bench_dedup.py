@@ -52,7 +52,7 @@ def make_data(
 ) -> None:
     """Generate the registry rows and truth, normalise them into RECORD_SCHEMA, write both as parquet."""
     _django()
-    from jaring.dedup.lib.synthetic import synthetic_registry
+    from jaring.synth.linkage import synthetic_registry
 
     records, truth = synthetic_registry(
         people, regency, dup_rate=dup_rate, noise=noise, seed=seed, full_truth=True
@@ -127,6 +127,7 @@ def run_baseline(records: pl.DataFrame, threshold: float) -> tuple[pl.DataFrame,
     """Splink out of the box: default comparisons on the raw columns, same blocking budget and training."""
     import splink.comparison_library as cl
     from splink import Linker, SettingsCreator, block_on
+    from splink.internals.exceptions import EMTrainingException
 
     from jaring.dedup.lib import linkage
 
@@ -174,7 +175,7 @@ def run_baseline(records: pl.DataFrame, threshold: float) -> tuple[pl.DataFrame,
             training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
-        except Exception:
+        except EMTrainingException:  # the block made no pair
             linker._settings_obj.core_model_settings = before
     predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     pairs = linkage._pairs_frame(predictions.as_pyarrow_table(), threshold)

@@ -1,7 +1,7 @@
 """Benchmark of the coverage planner: eligibility and the full plan for 1,000,000 synthetic persons.
 
 Six funding sources over twelve months (July 2025 - June 2026), eligibility evaluated vectorised from a
-synthetic person frame with polars (through the rule language of ``jaring.programmes.lib.rules`` when it
+synthetic person frame with polars (through the rule language of ``jaring.planning.rules`` when it
 is there), premiums by income bracket, payer kind and the PP 50/2025 discount months; then, in the same
 run, N small random instances whose plans are checked against the exact person-level MILP.
 
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from jaring.programmes.lib import planner
-from jaring.programmes.lib.planner import SourceSpec
+from jaring.planning import planner
+from jaring.planning.planner import SourceSpec
 
 MONTHS = [f"2025-{m:02d}" for m in range(7, 13)] + [f"2026-{m:02d}" for m in range(1, 7)]
 OCCUPATIONS = [
@@ -113,12 +113,12 @@ def person_frame(n: int, seed: int = 7) -> pl.DataFrame:
 def eligibility(frame: pl.DataFrame) -> tuple[np.ndarray, str]:
     """Bool [persons, sources], through the rule language when it exists, else plain polars."""
     try:
-        from jaring.programmes.lib import rules
+        from jaring.planning import rules
     except ImportError:  # pragma: no cover - the other helper's module not there yet
         rules = None
     if rules is not None:
         exprs = [rules.parse(src[8]).expression().alias(src[0]) for src in SOURCES]
-        how = "jaring.programmes.lib.rules"
+        how = "jaring.planning.rules"
     else:  # pragma: no cover
         tob = pl.col("occupation").is_in(
             ["tobacco_farmer", "tobacco_farm_labourer", "cigarette_factory_worker"]
@@ -159,7 +159,7 @@ def premiums(frame: pl.DataFrame) -> np.ndarray:
 def random_check(n_instances: int, seed: int = 1) -> tuple[int, int, int, float]:
     """On how many random small instances the planner reaches the exact MILP optimum: the whole
     objective, and its levels 1-3 (coverage, priority, narrowness)."""
-    from jaring.programmes.lib.milp import random_instance, solve_exact
+    from jaring.planning.milp import random_instance, solve_exact
 
     matched = matched_13 = 0
     started = time.perf_counter()

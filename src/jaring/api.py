@@ -92,6 +92,7 @@ _register_handlers()
 
 # Routers are registered here, one per app, so the OpenAPI document lists every endpoint.
 from jaring.accounts.api import router as accounts_router  # noqa: E402
+from jaring.agreements.api import router as agreements_router  # noqa: E402
 from jaring.collection.api import router as collection_router  # noqa: E402
 from jaring.dedup.api import router as dedup_router  # noqa: E402
 from jaring.geo.api import router as geo_router  # noqa: E402
@@ -108,3 +109,4 @@ api.add_router("/rounds", collection_router)
 api.add_router("/review", review_router)
 api.add_router("/dedup", dedup_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/agreements", agreements_router)

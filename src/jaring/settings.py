@@ -8,20 +8,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from jaring.core.lib.env import env_bool
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-# The checkout (src layout): the CLI and `make demo` share one default database under var/.
-REPO_DIR = PACKAGE_DIR.parent.parent
-HOME_DIR = Path(os.environ.get("JARING_HOME", REPO_DIR))
-VAR_DIR = Path(os.environ.get("JARING_VAR_DIR", HOME_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    """Read a boolean environment variable ("1", "true", "yes" are true)."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+# The home is JARING_HOME, else the folder the command runs in: the same rule for a checkout (`make demo`
+# runs in it, so var/ sits in the checkout) and for a pip-installed wheel (never inside the virtualenv).
+# Nothing is created here: the database folder on the first connection, the others where they are written.
+HOME_DIR = Path(os.environ.get("JARING_HOME") or Path.cwd()).resolve()
+VAR_DIR = Path(os.environ.get("JARING_VAR_DIR") or HOME_DIR / "var")
 
 
 DEBUG = env_bool("JARING_DEBUG", False)
@@ -45,6 +39,7 @@ INSTALLED_APPS = [
     # Listed so the API docs page serves Swagger UI from the package's static files, not from a CDN.
     "ninja",
     "jaring.core",
+    "jaring.auditlog",
     "jaring.geo",
     "jaring.accounts",
     "jaring.registry",
@@ -55,6 +50,7 @@ INSTALLED_APPS = [
     "jaring.programmes",
     "jaring.maps",
     "jaring.reports",
+    "jaring.agreements",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jaring.core.middleware.RequestIdMiddleware",
+    "jaring.auditlog.context.AuditActorMiddleware",
     "jaring.core.middleware.LoginRequiredMiddleware",
 ]
 
@@ -100,6 +97,8 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("JARING_DATABASE_URL", f"sqlite:///{VAR_DIR / 'jaring.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The stock backend, plus: the database file's folder is made on the first connection.
+    DATABASES["default"]["ENGINE"] = "jaring.core.sqlite"
     # WAL lets the web server read while the task worker writes; IMMEDIATE avoids
     # "database is locked" upgrades from read to write transactions.
     DATABASES["default"]["OPTIONS"] = {
@@ -135,8 +134,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing folder before collectstatic
+STATIC_ROOT = VAR_DIR / "static"  # made by collectstatic (`jaring serve` runs it first)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

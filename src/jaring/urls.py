@@ -21,4 +21,5 @@ urlpatterns = [
     path("programmes/", include("jaring.programmes.urls")),
     path("maps/", include("jaring.maps.urls")),
     path("ogc/", include((ogc_patterns, "ogc"))),
+    path("agreements/", include("jaring.agreements.urls")),
 ]

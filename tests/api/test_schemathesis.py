@@ -22,12 +22,9 @@ def steward_token(world: Any, data_steward: Any) -> str:
     """A data steward's token, with some persons present (and a batch if the import app can make one)."""
     make_person(world.leran, "Siti Leranwati", sex="P", kk="3525100101010001")
     make_person(world.gumeno, "Budi Gumenoputra")
-    try:
-        from jaring.imports.models import Batch
+    from jaring.imports.models import Batch
 
-        Batch.objects.create(village=world.leran, filename="t.csv", content_hash="0" * 64, is_synthetic=True)
-    except Exception:  # noqa: S110 - the batch is optional seasoning; the persons suffice
-        pass
+    Batch.objects.create(village=world.leran, filename="t.csv", content_hash="0" * 64, is_synthetic=True)
     _token, key = ApiToken.issue(data_steward, "schemathesis")
     return key
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from jaring.core.lib.env import in_ci
 from jaring.core.world import DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("JARING_CHROMIUM", "/usr/bin/chromium")
@@ -32,7 +33,7 @@ def _chromium_path() -> str | None:
 
 
 def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+    if in_ci():
         pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
     pytest.skip(reason)
 

@@ -23,7 +23,7 @@ def test_a_reviewer_merges_a_duplicate_pair_and_undoes_the_merge(
 ) -> None:
     # The fake engine keeps this test about the pages; the real engine has its own tests.
     engine = SimpleNamespace(find_duplicates=fake_find_duplicates)
-    monkeypatch.setattr("jaring.dedup.services.linkage", lambda: engine)
+    monkeypatch.setattr("jaring.dedup.services.runs.linkage", lambda: engine)
     world = ensure_world()
     born = dt.date(1990, 5, 17)
     a = make_person(world.leran, "Siti Djuwariyah", sex="P", birth_date=born, phone="+6281234500001")

@@ -64,6 +64,9 @@ def test_an_officer_lowers_the_apbd_budget_in_a_what_if_and_sees_who_loses(
     # From the list, a person's timeline in the what-if says why a month is not covered.
     rows.first.locator("a").click()
     page.wait_for_selector("#coverage-timeline")
-    assert "CAPACITY" in page.inner_text("#coverage-timeline")
+    timeline = page.inner_text("#coverage-timeline")
+    assert "CAPACITY" not in timeline  # in words, not the planner's code
+    assert page.locator('#coverage-timeline li[data-source="apbd"][data-status="full"]').count() > 0
+    assert "Anggaran APBD Kabupaten Gresik" in timeline and "sudah habis" in timeline
     if shots:
         page.screenshot(path=f"{shots}/coverage.png", full_page=True)

@@ -59,18 +59,16 @@ def small_villages(world: World, tmp_path: Path) -> World:
 PAGES = ["/", "/areas/35.25/", "/areas/35.25.10/", "/areas/35.25.05/"]
 
 
-def test_the_sponsor_sees_no_count_from_one_to_four_on_any_page(
-    sponsor_client: Client, small_villages: World
-) -> None:
+@pytest.mark.usefixtures("small_villages")
+def test_the_sponsor_sees_no_count_from_one_to_four_on_any_page(sponsor_client: Client) -> None:
     for url in PAGES:
         html = sponsor_client.get(url).content.decode()
         assert small_counts_in(html) == [], url
     assert "&lt;5" in sponsor_client.get("/areas/35.25.10/").content.decode()
 
 
-def test_the_sponsors_geojson_has_no_count_from_one_to_four(
-    sponsor_client: Client, small_villages: World
-) -> None:
+@pytest.mark.usefixtures("small_villages")
+def test_the_sponsors_geojson_has_no_count_from_one_to_four(sponsor_client: Client) -> None:
     for code in ["35.25", "35.25.10", "35.25.05"]:
         fc = sponsor_client.get(f"/api/v1/areas/{code}/geojson").json()
         for f in fc["features"]:
@@ -78,9 +76,8 @@ def test_the_sponsors_geojson_has_no_count_from_one_to_four(
             assert not (isinstance(w, int) and 0 < w < 5), (code, f["properties"]["code"], w)
 
 
-def test_the_dashboard_and_the_area_pages_withhold_the_same_cells(
-    sponsor_client: Client, small_villages: World
-) -> None:
+@pytest.mark.usefixtures("small_villages")
+def test_the_dashboard_and_the_area_pages_withhold_the_same_cells(sponsor_client: Client) -> None:
     """One rule: Leran is "<5" on the dashboard and on /areas/, and the district total is withheld or
     protected the same way on the regency page as in the feed."""
     dash = sponsor_client.get("/").content.decode()
@@ -99,9 +96,8 @@ def test_the_dashboard_and_the_area_pages_withhold_the_same_cells(
         assert cell.group(1).replace("&lt;", "<").replace(".", "") == str(shown), code
 
 
-def test_a_reviewer_with_person_level_access_sees_exact_small_counts(
-    reviewer_client: Client, small_villages: World
-) -> None:
+@pytest.mark.usefixtures("small_villages")
+def test_a_reviewer_with_person_level_access_sees_exact_small_counts(reviewer_client: Client) -> None:
     html = reviewer_client.get("/areas/35.25.10/").content.decode()
     assert re.search(r'data-code="35.25.10.2010">.*?<td class="num">3</td>', html, re.S)
 

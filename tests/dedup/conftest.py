@@ -95,7 +95,7 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
 
     engine.find_duplicates = recording
     engine.link_records = fake_link_records
-    monkeypatch.setattr("jaring.dedup.services.linkage", lambda: engine)
+    monkeypatch.setattr("jaring.dedup.services.runs.linkage", lambda: engine)
     return engine
 
 

@@ -28,7 +28,7 @@ def test_a_failing_engine_does_not_stop_the_demo(world, twins, monkeypatch: Any)
     def broken(*_a: Any, **_k: Any) -> Any:
         raise ValueError("math domain error")
 
-    monkeypatch.setattr("jaring.dedup.services.linkage", lambda: SimpleNamespace(find_duplicates=broken))
+    monkeypatch.setattr("jaring.dedup.services.runs.linkage", lambda: SimpleNamespace(find_duplicates=broken))
     out = demo.seed_demo(SimpleNamespace(world=world), lambda _m: None)
     assert out["failed"] is True and DedupRun.objects.get().status == "failed"
 

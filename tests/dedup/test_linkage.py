@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from jaring.dedup.lib.linkage import RECORD_SCHEMA, find_duplicates, link_records, prepare_records
-from jaring.dedup.lib.synthetic import synthetic_registry
+from jaring.synth.linkage import synthetic_registry
 
 # Kecamatan Manyar (Gresik): 23 villages; Leran is 35.25.10.2010.
 AREA = "35.25.10"

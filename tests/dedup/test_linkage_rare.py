@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from jaring.dedup.lib.linkage import RECORD_SCHEMA, find_duplicates, link_records
-from jaring.dedup.lib.synthetic import synthetic_registry
+from jaring.synth.linkage import synthetic_registry
 
 AREA = "35.25.10"  # Kecamatan Manyar (Gresik)
 EVERY = 400  # one person in 400 registered twice: 0.25 % of the records

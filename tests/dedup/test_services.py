@@ -201,7 +201,9 @@ def test_a_failed_engine_marks_the_run_failed(world, twins, monkeypatch) -> None
     def broken(*_a: Any, **_k: Any) -> Any:
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr("jaring.dedup.services.linkage", lambda: type("E", (), {"find_duplicates": broken}))
+    monkeypatch.setattr(
+        "jaring.dedup.services.runs.linkage", lambda: type("E", (), {"find_duplicates": broken})
+    )
     run = services.create_run(area=None, threshold=0.9, user=None)
     with pytest.raises(RuntimeError):
         services.run_dedup(run)

@@ -86,7 +86,10 @@ def test_it_imports_a_geopackage_in_another_crs_reprojected_to_wgs84(world: Worl
 def test_it_matches_bps_codes(world: World, tmp_path: Path) -> None:
     path = _gpkg(tmp_path / "bps.gpkg", ["3525110009"], [LERAN_BOX], field="IDDESA")
     import_boundaries(path, code_field="IDDESA", bps_code_field="IDDESA", layer="desa")
-    assert Area.objects.get(code="35.25.10.2010").boundary is not None
+    # The BPS code 3525110009 is Leran's: Leran gets exactly the box, and no other village gets anything.
+    leran = Area.objects.get(code="35.25.10.2010")
+    assert shape(leran.boundary).equals(LERAN_BOX)
+    assert list(Area.objects.filter(boundary__isnull=False).values_list("code", flat=True)) == [leran.code]
 
 
 def test_it_reads_a_shapefile(world: World, tmp_path: Path) -> None:
@@ -100,7 +103,9 @@ def test_it_reads_a_shapefile(world: World, tmp_path: Path) -> None:
         driver="ESRI Shapefile",
     )
     call_command("geo", "boundaries", str(tmp_path / "desa.shp"), "--code-field", "KODE")
-    assert Area.objects.get(code="35.25.10.2004").boundary is not None
+    gumeno = Area.objects.get(code="35.25.10.2004")
+    assert shape(gumeno.boundary).equals(GUMENO_BOX)
+    assert GUMENO_BOX.contains(shapely.Point(gumeno.centroid_lon, gumeno.centroid_lat))
 
 
 def test_unknown_codes_are_listed_and_nothing_is_written(world: World, tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.test import Client
 
-from jaring.programmes.lib.premiums import premium
 from jaring.programmes.models import JkkBracket, PremiumSchedule, ProgrammeChange
+from jaring.programmes.services import premium
 
 
 def test_an_administrator_adds_a_premium_period_with_brackets_in_the_admin(world: Any) -> None:

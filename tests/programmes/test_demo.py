@@ -8,8 +8,8 @@ from typing import Any
 
 from jaring.imports.models import Batch, ReviewStatus
 from jaring.programmes import demo, services
-from jaring.programmes.lib.premiums import premium
 from jaring.programmes.models import FundingSource, Programme, ProgrammeChange
+from jaring.programmes.services import premium
 from jaring.registry.models import OccupationCategory
 from tests.registry.factories import make_person
 

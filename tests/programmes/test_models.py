@@ -165,7 +165,7 @@ def test_a_programme_declared_income_prices_everyone_at_that_bracket(world: Any)
 
 
 def test_the_person_frame_matches_the_orm_rows_on_every_database(world: Any) -> None:
-    from jaring.programmes.lib.rules import frame_from_rows
+    from jaring.planning.rules import frame_from_rows
     from jaring.registry.models import OccupationCategory, Person
 
     batch = Batch.objects.create(

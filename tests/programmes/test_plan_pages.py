@@ -75,7 +75,8 @@ def test_the_coverage_page_gives_each_month_its_source_or_reason(
     page = officer_client.get(
         f"/programmes/{sc.programme.slug}/coverage/?nik={sc.member.nik}"
     ).content.decode()
-    assert "NOT_ELIGIBLE" in page and "tidak termasuk kategori DBHCHT" in page  # Indonesian by default
+    # Indonesian by default, in words: no raw reason code.
+    assert "NOT_ELIGIBLE" not in page and "DBHCHT tidak mencakup Nelayan" in page
     page = officer_client.get(
         f"/programmes/{sc.programme.slug}/coverage/?nik=3525000000000000"
     ).content.decode()

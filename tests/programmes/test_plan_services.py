@@ -175,6 +175,29 @@ def test_approval_numbers_versions_and_the_demo_style_cli_prints_and_approves(
         call_command("plan", "--programme", sc.programme.slug, "--approve")
 
 
+def test_a_broken_what_if_file_is_a_bilingual_error_and_a_bug_is_not_hidden_as_one(
+    world: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from jaring.programmes.management.commands.plan import read_what_if
+
+    broken = tmp_path / "what-if.json"
+    broken.write_text('{"sources": ')
+    with pytest.raises(CommandError, match="tidak valid / the what-if file is not valid"):
+        read_what_if(broken)
+    yaml_file = tmp_path / "what-if.yaml"
+    yaml_file.write_text("sources: [unclosed")
+    with pytest.raises(CommandError, match="tidak valid / the what-if file is not valid"):
+        read_what_if(yaml_file)
+
+    def bug(text: str) -> Any:
+        raise KeyError("a bug in the reader")
+
+    # Only a bad file is reported as one; anything else surfaces as itself.
+    monkeypatch.setattr("jaring.programmes.management.commands.plan.json.loads", bug)
+    with pytest.raises(KeyError):
+        read_what_if(broken)
+
+
 def test_the_exports_hold_every_person_month_and_neutralise_formulas(
     world: Any, programme_officer: Any
 ) -> None:

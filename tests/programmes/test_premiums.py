@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
 
-from jaring.programmes.lib.premiums import PremiumError, premium, premium_frame
+from jaring.planning.premiums import PremiumError, premium_frame
 from jaring.programmes.models import JkkBracket, PremiumDiscount, PremiumSchedule
-from jaring.programmes.services import premium_data
+from jaring.programmes.services import premium, premium_data
 
 pytestmark = pytest.mark.django_db
 

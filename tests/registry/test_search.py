@@ -1,8 +1,8 @@
 import pytest
 from django.db import connection
 
-from jaring.registry.lib.search import PersonFilters, capped_count, search_q
 from jaring.registry.models import Person
+from jaring.registry.search import PersonFilters, capped_count, search_q
 from tests.registry.factories import make_person
 
 

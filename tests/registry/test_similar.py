@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jaring.registry.lib.similar import (
+from jaring.registry.similar import (
     is_similar_name,
     jaro_winkler,
     name_similarity,

@@ -10,8 +10,9 @@ from lokal import parse_nik
 from shapely.geometry import Point
 
 from jaring.synth.areas import plans_for_area
-from jaring.synth.generator import COLUMNS, NOISE_KINDS, SynthOptions, generate
+from jaring.synth.generator import COLUMNS, SynthOptions, generate
 from jaring.synth.mixes import TOBACCO_SLUGS
+from jaring.synth.render import NOISE_KINDS
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from jaring.core.lib.cli import area_by_code, named_user
+from jaring.core.lib.cli import named_user
+from jaring.geo.cli import area_by_code
 
 
 def test_a_named_user_is_found_and_no_name_means_nobody(world: Any, leran_operator: Any) -> None:

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from jaring.core.lib.env import in_ci
 from jaring.core.lib.po import parse, untranslated
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +23,7 @@ ID_PO = PACKAGE / "locale" / "id" / "LC_MESSAGES" / "django.po"
 def _needs_gettext() -> None:
     if shutil.which("msgfmt") and shutil.which("xgettext"):
         return
-    if os.environ.get("CI", "").lower() == "true":
+    if in_ci():
         pytest.fail("gettext (msgfmt, xgettext) is missing: apt-get install gettext")
     pytest.skip("gettext (msgfmt, xgettext) is not installed")
 

@@ -316,7 +316,7 @@ def test_the_cached_dashboard_of_a_big_registry_follows_changes_too(
 ) -> None:
     from django.core.cache import cache
 
-    from jaring.core.lib import stats
+    from jaring.core import stats
     from jaring.registry import services
 
     cache.clear()

@@ -8,17 +8,35 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
 
 from jaring.accounts.models import Role
 
-if TYPE_CHECKING:
-    from jaring.geo.models import Area
-    from jaring.imports.models import Batch
-    from jaring.registry.models import Person
+# The models scope filters, registered by their own apps in AppConfig.ready(): accounts sits below geo,
+# registry and imports (docs/architecture.md), so it may not import them.
+SCOPED_KINDS = ("area", "person", "batch")
+_scoped: dict[str, Any] = {}
+
+
+def register_scoped_model(kind: str, model: Any) -> None:
+    """Tell scope which model holds ``kind`` ("area", "person" or "batch"); apps call it in ready()."""
+    if kind not in SCOPED_KINDS:
+        raise ValueError(f"unknown scoped kind {kind!r} ({', '.join(SCOPED_KINDS)})")
+    _scoped[kind] = model
+
+
+def scoped_model(kind: str) -> Any:
+    """The model registered for ``kind``; a clear error when its app is not installed."""
+    try:
+        return _scoped[kind]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"no model registered for scope kind {kind!r}: is its app installed?"
+        ) from None
+
 
 # Roles that may see a person's identity (NIK, name, address...).
 PERSONAL_DATA_ROLES = {
@@ -40,10 +58,6 @@ class Scope:
     role: str | None
     area_code: str | None  # None with is_superuser means everywhere
     is_superuser: bool = False
-
-    @property
-    def is_anonymous(self) -> bool:
-        return self.user is None or not self.user.is_authenticated
 
     @property
     def sees_everywhere(self) -> bool:
@@ -69,10 +83,9 @@ class Scope:
     def can_see_aggregates(self) -> bool:
         return self.is_superuser or (self.role is not None and self.area_code is not None)
 
-    def areas(self, qs: QuerySet[Area] | None = None) -> QuerySet[Area]:
+    def areas(self, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
         """Areas this user may see aggregates for: the scope area, its descendants and its ancestors."""
-        from jaring.geo.models import Area
-
+        Area = scoped_model("area")
         qs = qs if qs is not None else Area.objects.all()
         if self.is_superuser:
             return qs
@@ -84,18 +97,16 @@ class Scope:
             Q(code=self.area_code) | Q(code__startswith=self.area_code + ".") | Q(code__in=ancestors)
         )
 
-    def villages(self) -> QuerySet[Area]:
+    def villages(self) -> QuerySet[Any]:
         """Villages inside the scope (where this user's persons can live)."""
-        from jaring.geo.models import Area
-
-        qs = Area.objects.villages()
+        qs = scoped_model("area").objects.villages()
         if self.is_superuser:
             return qs
         if self.area_code is None:
             return qs.none()
         return qs.within(self.area_code)
 
-    def persons(self, qs: QuerySet[Person] | None = None, *, browsing: bool = False) -> QuerySet[Person]:
+    def persons(self, qs: QuerySet[Any] | None = None, *, browsing: bool = False) -> QuerySet[Any]:
         """Persons whose identity this user may read; empty for sponsors and anonymous users.
 
         ``browsing=True`` is for unfiltered lists in primary-key order: for scopes wider than a village
@@ -103,34 +114,26 @@ class Scope:
         planner would otherwise fetch every person of the regency by village and sort them for each
         page; walking the primary key and testing each row stops after one page. Same rows either way.
         """
-        from jaring.registry.models import Person
-
-        qs = qs if qs is not None else Person.objects.all()
+        qs = qs if qs is not None else scoped_model("person").objects.all()
         if not self.can_read_personal_data:
             return qs.none()
         if browsing and not self.is_superuser and self.area_code and self.area_code.count(".") < 3:
             from django.db.models import F, Value
 
-            from jaring.geo.models import Area
-
-            inside = Area.objects.within(self.area_code).values("id")
+            inside = scoped_model("area").objects.within(self.area_code).values("id")
             return qs.alias(_scope_vid=F("village_id") + Value(0)).filter(_scope_vid__in=inside)
         return qs.filter(self._village_q("village"))
 
-    def persons_for_aggregates(self, qs: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    def persons_for_aggregates(self, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
         """Persons this user may count (sponsors included): only for grouped statistics, never listed."""
-        from jaring.registry.models import Person
-
-        qs = qs if qs is not None else Person.objects.all()
+        qs = qs if qs is not None else scoped_model("person").objects.all()
         if not self.can_see_aggregates:
             return qs.none()
         return qs.filter(self._village_q("village", by_id=True))
 
-    def batches(self, qs: QuerySet[Batch] | None = None) -> QuerySet[Batch]:
+    def batches(self, qs: QuerySet[Any] | None = None) -> QuerySet[Any]:
         """Import batches this user may see."""
-        from jaring.imports.models import Batch
-
-        qs = qs if qs is not None else Batch.objects.all()
+        qs = qs if qs is not None else scoped_model("batch").objects.all()
         if not self.can_read_personal_data:
             return qs.none()
         return qs.filter(self._village_q("village"))
@@ -147,14 +150,12 @@ class Scope:
         if self.area_code is None:
             return Q(pk__in=[])
         if by_id:
-            from jaring.geo.models import Area
-
-            return Q(**{f"{field}__in": Area.objects.within(self.area_code).values("id")})
+            return Q(**{f"{field}__in": scoped_model("area").objects.within(self.area_code).values("id")})
         return Q(**{f"{field}__code": self.area_code}) | Q(
             **{f"{field}__code__startswith": self.area_code + "."}
         )
 
-    def covers_area(self, area: Area | None) -> bool:
+    def covers_area(self, area: Any) -> bool:
         """Whether an area lies inside this user's scope."""
         if self.is_superuser:
             return True
@@ -162,7 +163,7 @@ class Scope:
             return False
         return area.code == self.area_code or area.code.startswith(self.area_code + ".")
 
-    def check_can_edit_in(self, area: Area | None) -> None:
+    def check_can_edit_in(self, area: Any) -> None:
         """Raise PermissionDenied unless this user may write persons of ``area``."""
         if not (self.can_edit and self.covers_area(area)):
             raise PermissionDenied("Outside your area or role / di luar wilayah atau peran Anda")

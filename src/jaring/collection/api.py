@@ -95,7 +95,7 @@ def list_rounds(
     """Rounds with a target village in your scope, newest period first."""
     qs = services.rounds_for(scope_for(request.user))
     return {
-        "items": [services.round_out(r) for r in qs[offset : offset + limit]],
+        "items": [services.round_out(r) for r in services.with_counts(qs)[offset : offset + limit]],
         "count": qs.count(),
         "limit": limit,
         "offset": offset,

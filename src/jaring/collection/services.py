@@ -15,7 +15,8 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from jaring.accounts.models import Organisation
 from jaring.accounts.scope import Scope
@@ -165,61 +166,7 @@ def village_progress(round_: Round, scope: Scope, filters: ProgressFilters | Non
     ).cast({"village_id": pl.Int64})
     if targets.height == 0:
         return pl.DataFrame(schema=PROGRESS_SCHEMA)
-    batch_rows = list(
-        Batch.objects.filter(round=round_).values_list(
-            "id",
-            "village_id",
-            "village__level",
-            "rows_total",
-            "rows_with_errors",
-            "rows_with_warnings",
-            "review_status",
-            "updated_at",
-        )
-    )
-    batches = pl.DataFrame(
-        batch_rows,
-        schema={
-            "batch_id": pl.Int64,
-            "area_id": pl.Int64,
-            "level": pl.Int64,
-            "rows_total": pl.Int64,
-            "errors": pl.Int64,
-            "warnings": pl.Int64,
-            "batch_review": pl.String,
-            "updated_at": pl.Datetime("us", "UTC"),
-        },
-        orient="row",
-    )
-    persons, warned = _person_counts(
-        batches.get_column("batch_id").to_list(),
-        batches.filter(pl.col("level") != AreaLevel.VILLAGE).get_column("batch_id").to_list(),
-    )
-    own = batches.filter(pl.col("level") == AreaLevel.VILLAGE).select(
-        pl.col("area_id").alias("village_id"),
-        "batch_id",
-        pl.col("rows_total").alias("rows"),
-        "errors",
-        "warnings",
-    )
-    wider_ids = batches.filter(pl.col("level") != AreaLevel.VILLAGE).get_column("batch_id")
-    wider = (
-        persons.filter(pl.col("batch_id").is_in(wider_ids.implode()))
-        .join(warned, on=["village_id", "batch_id"], how="left")
-        .select(
-            "village_id",
-            "batch_id",
-            pl.col("persons").alias("rows"),
-            pl.lit(0, dtype=pl.Int64).alias("errors"),
-            pl.col("warned").fill_null(0).alias("warnings"),
-        )
-    )
-    links = (
-        pl.concat([own, wider], how="vertical")
-        .join(persons, on=["village_id", "batch_id"], how="left")
-        .join(batches.select("batch_id", "batch_review", "updated_at"), on="batch_id", how="left")
-        .with_columns(pl.col("persons").fill_null(0))
-    )
+    links = _batch_links(_round_batches(round_))
     per_village = (
         links.sort("updated_at", "batch_id")
         .group_by("village_id")
@@ -248,6 +195,69 @@ def village_progress(round_: Round, scope: Scope, filters: ProgressFilters | Non
         .sort("village_code")
     )
     return filter_progress(table.select(list(PROGRESS_SCHEMA)).cast(PROGRESS_SCHEMA), filters)  # type: ignore[arg-type]
+
+
+def _round_batches(round_: Round) -> pl.DataFrame:
+    """The round's batches: area, level, row totals, review status, last change."""
+    batch_rows = list(
+        Batch.objects.filter(round=round_).values_list(
+            "id",
+            "village_id",
+            "village__level",
+            "rows_total",
+            "rows_with_errors",
+            "rows_with_warnings",
+            "review_status",
+            "updated_at",
+        )
+    )
+    return pl.DataFrame(
+        batch_rows,
+        schema={
+            "batch_id": pl.Int64,
+            "area_id": pl.Int64,
+            "level": pl.Int64,
+            "rows_total": pl.Int64,
+            "errors": pl.Int64,
+            "warnings": pl.Int64,
+            "batch_review": pl.String,
+            "updated_at": pl.Datetime("us", "UTC"),
+        },
+        orient="row",
+    )
+
+
+def _batch_links(batches: pl.DataFrame) -> pl.DataFrame:
+    """(village, batch) links: the rows a batch counts in that village, its persons, its review status."""
+    persons, warned = _person_counts(
+        batches.get_column("batch_id").to_list(),
+        batches.filter(pl.col("level") != AreaLevel.VILLAGE).get_column("batch_id").to_list(),
+    )
+    own = batches.filter(pl.col("level") == AreaLevel.VILLAGE).select(
+        pl.col("area_id").alias("village_id"),
+        "batch_id",
+        pl.col("rows_total").alias("rows"),
+        "errors",
+        "warnings",
+    )
+    wider_ids = batches.filter(pl.col("level") != AreaLevel.VILLAGE).get_column("batch_id")
+    wider = (
+        persons.filter(pl.col("batch_id").is_in(wider_ids.implode()))
+        .join(warned, on=["village_id", "batch_id"], how="left")
+        .select(
+            "village_id",
+            "batch_id",
+            pl.col("persons").alias("rows"),
+            pl.lit(0, dtype=pl.Int64).alias("errors"),
+            pl.col("warned").fill_null(0).alias("warnings"),
+        )
+    )
+    return (
+        pl.concat([own, wider], how="vertical")
+        .join(persons, on=["village_id", "batch_id"], how="left")
+        .join(batches.select("batch_id", "batch_review", "updated_at"), on="batch_id", how="left")
+        .with_columns(pl.col("persons").fill_null(0))
+    )
 
 
 def filter_progress(table: pl.DataFrame, filters: ProgressFilters) -> pl.DataFrame:
@@ -348,8 +358,23 @@ def export_progress(table: pl.DataFrame, fmt: str = "csv") -> bytes:
     return b"\xef\xbb\xbf" + out.write_csv().encode()
 
 
+def _count_per_round(qs: QuerySet[Any]) -> Coalesce:
+    per_round = qs.filter(round_id=OuterRef("pk")).order_by().values("round_id").annotate(n=Count("*"))
+    return Coalesce(Subquery(per_round.values("n"), output_field=IntegerField()), 0)
+
+
+def with_counts(qs: QuerySet[Round]) -> QuerySet[Round]:
+    """Rounds with their target-village and batch counts, in the same query (a list shows them per row)."""
+    return qs.annotate(
+        n_target_villages=_count_per_round(Round.target_villages.through.objects.all()),
+        n_batches=_count_per_round(Batch.objects.all()),
+    )
+
+
 def round_out(round_: Round) -> dict[str, Any]:
-    """A round as the API and the CLI show it."""
+    """A round as the API and the CLI show it (counts from ``with_counts`` when the list annotated them)."""
+    targets = getattr(round_, "n_target_villages", None)
+    batches = getattr(round_, "n_batches", None)
     return {
         "slug": round_.slug,
         "name": round_.name,
@@ -358,8 +383,8 @@ def round_out(round_: Round) -> dict[str, Any]:
         "questionnaire_version": round_.questionnaire_version,
         "organisation": round_.organisation.name,
         "supervisor": round_.supervisor.name if round_.supervisor else None,
-        "target_villages": round_.target_villages.count(),
-        "batches": round_.batches.count(),
+        "target_villages": round_.target_villages.count() if targets is None else targets,
+        "batches": round_.batches.count() if batches is None else batches,
     }
 
 

@@ -12,6 +12,7 @@ from jaring.accounts.scope import scope_for
 from jaring.collection import services
 from jaring.collection.forms import ProgressFilterForm
 from jaring.collection.models import Round
+from jaring.core.http import download
 from jaring.geo.models import AreaLevel
 
 
@@ -94,12 +95,7 @@ def round_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     round_ = _get_round(request, slug)
     _form, filters = _filters(request)
     data = services.export_progress(services.village_progress(round_, scope_for(request.user), filters), fmt)
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
-    )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="round-{round_.slug}-villages.{fmt}"'
-    return response
+    return download(data, f"round-{round_.slug}-villages.{fmt}")
 
 
 @login_required

@@ -82,7 +82,7 @@ def registry_figures(scope: Any) -> Figures:
     Keys: ``("area", code)`` and ``("occupation", occupation_id or None)``. Cached until the registry
     changes (the same for every reader of one area and kind).
     """
-    from jaring.core.lib.stats import registry_state
+    from jaring.core.state import registry_state
 
     exact = not needs_disclosure_control(scope)
     k = disclosure_k(scope)

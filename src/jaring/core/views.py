@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jaring.accounts.scope import scope_for
-from jaring.core.lib.stats import cached_dashboard_stats
+from jaring.core.stats import cached_dashboard_stats
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from jaring.accounts.scope import Scope, scope_for
+from jaring.core.http import request_id
 from jaring.dedup import services
 from jaring.dedup.models import (
     CandidatePair,
@@ -215,11 +216,17 @@ def pair_out(pair: CandidatePair, *, with_decision: bool = False) -> dict[str, A
     }
 
 
-def conflict_out(c: NikConflict, scope: Scope) -> dict[str, Any]:
+def visible_person_ids(conflicts: list[NikConflict], scope: Scope) -> set[int]:
+    """The registered persons of these conflicts that are in the scope: one query for a whole page."""
+    ids = {c.person_id for c in conflicts if c.person_id is not None}
+    return set(scope.persons().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
+def conflict_out(c: NikConflict, scope: Scope, visible: set[int] | None = None) -> dict[str, Any]:
     """A conflict as the API returns it (the registered person only if it is in your scope)."""
     data = {f: getattr(c, f) for f in ConflictOut.model_fields if f not in ("decided_by", "person_id")}
-    visible = c.person_id is not None and scope.persons().filter(pk=c.person_id).exists()
-    data["person_id"] = c.person_id if visible else None
+    visible = visible_person_ids([c], scope) if visible is None else visible
+    data["person_id"] = c.person_id if c.person_id in visible else None
     data["decided_by"] = _user(c.decided_by)
     return data
 
@@ -262,9 +269,7 @@ def list_runs(
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> dict[str, Any]:
     """Runs, newest first (empty for roles that see aggregates only)."""
-    qs = DedupRun.objects.select_related("area", "created_by")
-    if not scope_for(request.user).can_read_personal_data:
-        qs = qs.none()
+    qs = services.runs_for(scope_for(request.user)).select_related("area", "created_by")
     return {
         "items": [run_out(r) for r in qs[offset : offset + limit]],
         "count": qs.count(),
@@ -306,8 +311,13 @@ def create_run(request: HttpRequest, body: RunIn) -> Any:
 @router.get("/runs/{int:run_id}", response={200: DedupRunOut, 404: DedupProblem}, summary="Get a run")
 def get_run(request: HttpRequest, run_id: int) -> Any:
     """One run with its status, progress and counts."""
-    run = DedupRun.objects.select_related("area", "created_by").filter(pk=run_id).first()
-    if run is None or not scope_for(request.user).can_read_personal_data:
+    run = (
+        services.runs_for(scope_for(request.user))
+        .select_related("area", "created_by")
+        .filter(pk=run_id)
+        .first()
+    )
+    if run is None:
         raise Http404("Not found / tidak ditemukan")
     return run_out(run)
 
@@ -369,7 +379,7 @@ def merge(request: HttpRequest, pair_id: int, body: MergeIn) -> Any:
             choices=dict(body.choices),
             versions=versions,
             via=ChangeVia.API,
-            request_id=getattr(request, "request_id", ""),
+            request_id=request_id(request),
         )
     except services.DedupError as exc:
         return _problem(409, exc)
@@ -400,9 +410,7 @@ def undo(request: HttpRequest, pair_id: int) -> Any:
     """Undo a merge (both records restored from the change log) or a "different people"; the pair reopens."""
     pair = _get_pair(request, pair_id)
     try:
-        services.undo_decision(
-            pair, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", "")
-        )
+        services.undo_decision(pair, actor=request.user, via=ChangeVia.API, request_id=request_id(request))
     except services.DedupError as exc:
         return _problem(409, exc)
     return pair_out(_get_pair(request, pair_id), with_decision=True)
@@ -423,8 +431,10 @@ def list_conflicts(
     qs = services.conflicts_for(scope).select_related("decided_by").order_by("created_at", "id")
     if status != "all":
         qs = qs.filter(status=status) if status in ConflictStatus.values else qs.none()
+    page = list(qs[offset : offset + limit])
+    visible = visible_person_ids(page, scope)
     return {
-        "items": [conflict_out(c, scope) for c in qs[offset : offset + limit]],
+        "items": [conflict_out(c, scope, visible) for c in page],
         "count": qs.count(),
         "limit": limit,
         "offset": offset,
@@ -457,7 +467,7 @@ def resolve(request: HttpRequest, conflict_id: int, body: ResolveIn) -> Any:
             note=body.note,
             expected_version=body.version,
             via=ChangeVia.API,
-            request_id=getattr(request, "request_id", ""),
+            request_id=request_id(request),
         )
     except services.DedupError as exc:
         return _problem(409, exc)
@@ -474,7 +484,7 @@ def reopen(request: HttpRequest, conflict_id: int) -> Any:
     conflict = _get_conflict(request, conflict_id)
     try:
         services.reopen_conflict(
-            conflict, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", "")
+            conflict, actor=request.user, via=ChangeVia.API, request_id=request_id(request)
         )
     except services.DedupError as exc:
         return _problem(409, exc)

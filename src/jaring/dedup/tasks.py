@@ -19,7 +19,7 @@ def run_dedup_task(run_id: int) -> str:
         return "skipped"  # a second worker picking up the same run finds it taken
     try:
         run_dedup(run)
-    except Exception:  # recorded on the run (status failed, error message); the job itself ends cleanly
+    except Exception:  # noqa: BLE001 — job runner: run_dedup recorded the fault (status, message) on the run
         return RunStatus.FAILED
     return RunStatus.DONE
 

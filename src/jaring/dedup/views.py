@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import Scope, scope_for
+from jaring.core.http import request_id
 from jaring.dedup import services
 from jaring.dedup.forms import ConflictForm, RunForm
 from jaring.dedup.models import (
@@ -82,7 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     qs = services.search_pairs(services.decidable(qs), q)
     page = Paginator(qs.order_by("-probability", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    run = DedupRun.objects.select_related("area", "created_by").first()
+    run = services.runs_for(scope).select_related("area", "created_by").first()
     query = urlencode({k: v for k, v in (("status", status), ("village", village), ("q", q)) if v})
     return render(
         request,
@@ -126,9 +127,8 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 def run_status(request: HttpRequest, run_id: int) -> JsonResponse:
     """Small JSON for the run's progress bar."""
-    _personal_scope(request)
-    run = DedupRun.objects.filter(pk=run_id).first()
-    if run is None:
+    run = services.runs_for(_personal_scope(request)).filter(pk=run_id).first()
+    if run is None:  # also another area's run: nobody learns it exists
         raise Http404(_("Run not found."))
     return JsonResponse(
         {
@@ -235,7 +235,7 @@ def pair_merge(request: HttpRequest, pair_id: int) -> HttpResponse:
             choices=choices,
             versions=versions,
             via=ChangeVia.WEB,
-            request_id=getattr(request, "request_id", ""),
+            request_id=request_id(request),
         )
     except (StaleVersion, services.DedupError, PersonInvalid) as exc:
         _fail(request, exc)
@@ -266,9 +266,7 @@ def pair_undo(request: HttpRequest, pair_id: int) -> HttpResponse:
     scope = _personal_scope(request)
     pair = _get_pair(scope, pair_id)
     try:
-        services.undo_decision(
-            pair, actor=request.user, via=ChangeVia.WEB, request_id=getattr(request, "request_id", "")
-        )
+        services.undo_decision(pair, actor=request.user, via=ChangeVia.WEB, request_id=request_id(request))
     except (StaleVersion, services.DedupError) as exc:
         _fail(request, exc)
     else:
@@ -389,7 +387,7 @@ def conflict_resolve(request: HttpRequest, conflict_id: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             expected_version=form.cleaned_data.get("version"),
             via=ChangeVia.WEB,
-            request_id=getattr(request, "request_id", ""),
+            request_id=request_id(request),
         )
     except (StaleVersion, services.DedupError, PersonInvalid) as exc:
         _fail(request, exc)
@@ -405,7 +403,7 @@ def conflict_reopen(request: HttpRequest, conflict_id: int) -> HttpResponse:
     conflict = _get_conflict(scope, conflict_id)
     try:
         services.reopen_conflict(
-            conflict, actor=request.user, via=ChangeVia.WEB, request_id=getattr(request, "request_id", "")
+            conflict, actor=request.user, via=ChangeVia.WEB, request_id=request_id(request)
         )
     except (StaleVersion, services.DedupError) as exc:
         _fail(request, exc)

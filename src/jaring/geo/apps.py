@@ -6,3 +6,9 @@ class GeoConfig(AppConfig):
     name = "jaring.geo"
     label = "geo"
     verbose_name = _("Geo")
+
+    def ready(self) -> None:
+        from jaring.accounts.scope import register_scoped_model
+        from jaring.geo.models import Area
+
+        register_scoped_model("area", Area)

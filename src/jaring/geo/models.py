@@ -78,10 +78,6 @@ class Area(models.Model):
     def regency_code(self) -> str:
         return self.ancestor_code(AreaLevel.REGENCY)
 
-    def contains_code(self, code: str) -> bool:
-        """Whether an area code lies inside this area."""
-        return code == self.code or code.startswith(self.code + ".")
-
     def geojson_feature(self, properties: dict[str, Any] | None = None) -> dict[str, Any]:
         """This area as a GeoJSON Feature (geometry may be null)."""
         props = {

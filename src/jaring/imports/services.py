@@ -41,6 +41,15 @@ def staging_dir() -> Path:
     return path
 
 
+def batch_for(user: Any, batch_id: int) -> Batch | None:
+    """The batch if this user's scope shows it (None otherwise: the caller answers 404, never 403)."""
+    from jaring.accounts.scope import scope_for
+
+    return (
+        scope_for(user).batches().select_related("village", "created_by", "round").filter(pk=batch_id).first()
+    )
+
+
 def _hash_and_size(fh: Any) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
@@ -234,7 +243,7 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
     typed = prepare_frame(raw, hmap, sink, Lookups.load())
     del raw  # the text cells are no longer needed: free them before the checks
     _set_progress(batch, 0.5, progress_text("checking"), progress)
-    checked = check_frame(typed, batch.village, sink)
+    checked = check_frame(typed, batch.village, sink, reimport=True)
     del typed
     issues = sink.frame()
     bad_rows = error_rows(issues)
@@ -246,6 +255,17 @@ def _validate(batch: Batch, progress: Progress | None) -> Batch:
     # Rows with errors stay out, and so do submissions already in the registry (a warning, not an error).
     valid = checked.filter(~pl.col("_skip")).select(keep).filter(~pl.col("_row").is_in(bad_rows.implode()))
     del checked
+    unchanged = issues.filter(pl.col("code") == "already_registered")
+    if valid.height == 0 and unchanged.height and unchanged.height == rows_total:
+        # A file whose every row is in the registry already: no batch of notices only, none in a round.
+        from jaring.registry.models import Person
+
+        holder = Person.objects.filter(nik=unchanged.get_column("value")[0]).values_list(
+            "batch_id", flat=True
+        )
+        batch.round = None
+        batch.save(update_fields=["round"])
+        return _fail(batch, "nothing_new", rows=rows_total, batch=holder.first() or "?")
     _set_progress(batch, 0.8, progress_text("saving_issues", issues=issues.height), progress)
     staged = staging_dir() / f"batch-{batch.pk}.parquet"
     valid.write_parquet(staged)
@@ -417,6 +437,7 @@ def batch_summary(batch: Batch, *, max_issues: int | None = None) -> dict[str, A
         "rows_with_errors": batch.rows_with_errors,
         "rows_with_warnings": batch.rows_with_warnings,
         "rows_committed": batch.rows_committed,
+        "rows_unchanged": batch.issues.filter(code="already_registered").count(),
         "error_code": batch.error_code or None,
         "issues": [
             {

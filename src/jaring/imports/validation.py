@@ -79,18 +79,35 @@ def prepare_frame(
 ) -> pl.DataFrame:
     """Typed Person values from the raw text frame, with an issue for every unreadable value."""
     lookups = lookups or Lookups.load()
-    src = table.frame
-    cols: dict[str, pl.Expr] = {}
-    for field_name, index in hmap.fields.items():
-        cols[f"raw_{field_name}"] = pl.col(f"c{index}")
-    df = src.select(pl.col("_row"), *[e.alias(n) for n, e in cols.items()])
+    df = _raw_columns(table, hmap)
+    df = _typed_columns(df)
+    df = _landline_phones(df)
+    df = _occupation_ids(df, lookups)
+    df = _value_issues(df, sink)
+    return _typed_frame(df, lookups)
+
+
+def raw(name: str) -> pl.Expr:
+    """The file's cell for a field, as read (text)."""
+    return pl.col(f"raw_{name}")
+
+
+def _has(name: str) -> pl.Expr:
+    return raw(name).is_not_null()
+
+
+def _raw_columns(table: RawTable, hmap: HeaderMap) -> pl.DataFrame:
+    """One ``raw_<field>`` text column per contract field (null where the file has no such column)."""
+    cols = {f"raw_{field_name}": pl.col(f"c{index}") for field_name, index in hmap.fields.items()}
+    df = table.frame.select(pl.col("_row"), *[e.alias(n) for n, e in cols.items()])
     for name in [*TYPED_SCHEMA, "geopoint"]:
         if name != "_row" and f"raw_{name}" not in df.columns:
             df = df.with_columns(pl.lit(None, dtype=pl.String).alias(f"raw_{name}"))
+    return df
 
-    def raw(name: str) -> pl.Expr:
-        return pl.col(f"raw_{name}")
 
+def _typed_columns(df: pl.DataFrame) -> pl.DataFrame:
+    """Each raw cell normalised to its typed value (null where it cannot be read)."""
     today = dt.date.today()
     emp = nz.employment_values()
     df = df.with_columns(
@@ -147,7 +164,11 @@ def prepare_frame(
         .otherwise(vc)
         .alias("village_code")
     )
-    # Phones that are not mobile numbers (landlines) go through lokal-id, once per distinct value.
+    return df
+
+
+def _landline_phones(df: pl.DataFrame) -> pl.DataFrame:
+    """Phones that are not mobile numbers (landlines) go through lokal-id, once per distinct value."""
     odd = df.filter(raw("phone").is_not_null() & pl.col("phone").is_null()).get_column("raw_phone").unique()
     if odd.len():
         from lokal import normalize_phone
@@ -158,23 +179,29 @@ def prepare_frame(
                 pl.col("phone"), raw("phone").replace_strict(fixed, default=None, return_dtype=pl.String)
             ).alias("phone")
         )
+    return df
+
+
+def _occupation_ids(df: pl.DataFrame, lookups: Lookups) -> pl.DataFrame:
+    """The occupation category of each row's occupation text (null when unknown)."""
     # A dictionary lookup rather than a join: a join would copy the whole frame.
     occ_map = dict(
         zip(lookups.occupations["_occ_key"].to_list(), lookups.occupations["_occ_id"].to_list(), strict=True)
     )
-    df = df.with_columns(
+    return df.with_columns(
         pl.col("_occ_key").replace_strict(occ_map, default=None, return_dtype=pl.Int64).alias("_occ_id")
     )
-    has = lambda name: raw(name).is_not_null()  # noqa: E731
+
+
+def _value_issues(df: pl.DataFrame, sink: IssueSink) -> pl.DataFrame:
+    """An issue for every cell present but unreadable; bad numbers and coordinates are cleared."""
+    has = _has
     sink.add(df, pl.col("_nik_sci"), "nik", "nik_scientific", raw("nik"))
     sink.add(df, has("sex") & pl.col("sex").is_null(), "sex", "sex_invalid", raw("sex"))
-    sink.add(
-        df,
-        has("birth_date") & pl.col("birth_date").is_null(),
-        "birth_date",
-        "date_invalid",
-        raw("birth_date"),
-    )
+    bad_date, fault = has("birth_date") & pl.col("birth_date").is_null(), nz.date_fault(raw("birth_date"))
+    for code, which in (("date_month_first", "month_first"), ("date_impossible", "impossible")):
+        sink.add(df, bad_date & (fault == which).fill_null(False), "birth_date", code, raw("birth_date"))
+    sink.add(df, bad_date & fault.is_null(), "birth_date", "date_invalid", raw("birth_date"))
     sink.add(df, has("phone") & pl.col("phone").is_null(), "phone", "phone_invalid", raw("phone"))
     sink.add(
         df,
@@ -185,7 +212,8 @@ def prepare_frame(
     )
     for name in ("monthly_income", "dependants"):
         bad = has(name) & (pl.col(name).is_null() | (pl.col(name) < 0))
-        sink.add(df, bad, name, "number_invalid", raw(name))
+        sink.add(df, has(name) & pl.col(name).is_null(), name, "number_invalid", raw(name))
+        sink.add(df, has(name) & (pl.col(name) < 0).fill_null(False), name, "number_negative", raw(name))
         df = df.with_columns(pl.when(bad).then(None).otherwise(pl.col(name)).alias(name))
     sink.add(
         df,
@@ -223,6 +251,11 @@ def prepare_frame(
         "occupation_unknown",
         pl.col("occupation_text"),
     )
+    return df
+
+
+def _typed_frame(df: pl.DataFrame, lookups: Lookups) -> pl.DataFrame:
+    """The typed frame in TYPED_SCHEMA order: valid KK only, unknown occupations as "other", defaults."""
     other = lookups.other_occupation_id
     df = df.with_columns(
         pl.when(pl.col("_kk").str.contains(r"^\d{16}$")).then(pl.col("_kk")).otherwise(None).alias("kk"),
@@ -283,16 +316,27 @@ def check_frame(
     *,
     exclude_person_id: int | None = None,
     today: dt.date | None = None,
-    require_village_column: bool = False,
+    reimport: bool = False,
 ) -> pl.DataFrame:
-    """Apply the identity rules to a typed frame; returns it with ``village_id`` resolved."""
+    """Apply the identity rules to a typed frame; returns it with ``village_id`` resolved.
+
+    With ``reimport`` (a file), rows already in the registry unchanged are skipped with a notice."""
     today = today or dt.date.today()
     if "_nik_sci" not in df.columns:
         df = df.with_columns(pl.lit(False).alias("_nik_sci"))
     if "raw_sex" not in df.columns:
         df = df.with_columns(pl.col("sex").alias("raw_sex"))
+    _check_required(df, sink)
+    df = _check_nik(df, sink, today)
+    df = _check_nik_region(df, sink)
+    # Village: from the file's village code inside ``area``, or ``area`` itself for a village-level import.
+    df = _resolve_villages(df, area, sink)
+    _check_home_and_age(df, sink, today)
+    return _check_repeats(df, sink, exclude_person_id, reimport=reimport)
 
-    # Required fields.
+
+def _check_required(df: pl.DataFrame, sink: IssueSink) -> None:
+    """NIK, name and sex are required; no text longer than its database column."""
     sink.add(df, pl.col("nik").is_null() & ~pl.col("_nik_sci"), "nik", "required_missing")
     sink.add(df, pl.col("full_name").is_null() | (pl.col("full_name") == ""), "full_name", "required_missing")
     sink.add(df, pl.col("raw_sex").is_null(), "sex", "required_missing")
@@ -300,10 +344,14 @@ def check_frame(
         length = pl.col(name).str.len_chars()
         sink.add(df, length > limit, name, "value_too_long", pl.lit(""), length=length, limit=limit)
 
-    # NIK structure.
+
+def _check_nik(df: pl.DataFrame, sink: IssueSink, today: dt.date) -> pl.DataFrame:
+    """The NIK's structure: 16 digits whose birth date and sex agree with the row's (``_nik_*`` columns)."""
     nik = pl.col("nik")
     nik_ok = nik.str.contains(r"^\d{16}$").fill_null(False)
-    sink.add(df, nik.is_not_null() & ~nik_ok, "nik", "nik_length", nik, length=nik.str.len_chars())
+    digits = nik.str.contains(r"^\d*$").fill_null(True)
+    sink.add(df, nik.is_not_null() & ~nik_ok & digits, "nik", "nik_length", nik, length=nik.str.len_chars())
+    sink.add(df, nik.is_not_null() & ~digits & ~pl.col("_nik_sci"), "nik", "nik_not_digits", nik)
     day_raw = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
     month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
     yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
@@ -350,11 +398,15 @@ def check_frame(
         "birth_date",
         "nik_birth_date_mismatch",
         bd.dt.strftime("%d/%m/%Y"),
-        nik_date=nd.dt.strftime("%d/%m/%Y"),
+        nik_date=nd.dt.strftime("%d/%m/%y"),  # the NIK holds two year digits only: no guessed century
     )
+    return df
 
-    # Region prefix: province+regency must exist (error); an unknown district is only a warning, because
-    # NIKs issued before a regency split keep their old district codes.
+
+def _check_nik_region(df: pl.DataFrame, sink: IssueSink) -> pl.DataFrame:
+    """Province+regency of the NIK must exist (error); an unknown district is only a warning."""
+    ok = pl.col("_nik_ok")
+    # NIKs issued before a regency split keep their old district codes: hence only a warning.
     regs = df.get_column("_nik_reg").drop_nulls().unique().to_list()
     dists = df.get_column("_nik_dist").drop_nulls().unique().to_list()
     reg_known = _region_lookup(regs)
@@ -369,9 +421,12 @@ def check_frame(
     sink.add(
         df, ok & pl.col("_reg_ok") & ~pl.col("_dist_ok"), "nik", "nik_district_unknown", pl.col("_nik_dist")
     )
+    return df
 
-    # Village: from the file's village code inside ``area``, or ``area`` itself for a village-level import.
-    df = _resolve_villages(df, area, sink, require_village_column)
+
+def _check_home_and_age(df: pl.DataFrame, sink: IssueSink, today: dt.date) -> None:
+    """A NIK from outside the village's regency (a warning) and an age outside the working-age limits."""
+    ok = pl.col("_nik_ok")
     home_regency = pl.col("village_code").str.slice(0, 5)
     sink.add(
         df,
@@ -382,6 +437,8 @@ def check_frame(
         regency=home_regency,
     )
 
+    bd = pl.col("birth_date")
+    nd = pl.col("_nik_date")
     # Age on today's date from the birth date (or the NIK's when there is none).
     born = pl.coalesce(bd, nd)
     age = (
@@ -392,9 +449,11 @@ def check_frame(
         ).cast(pl.Int32)
     )
     lo, hi = settings.JARING_MIN_WORKING_AGE, settings.JARING_MAX_WORKING_AGE
+    future = bd.is_not_null() & (bd > pl.lit(today))
+    sink.add(df, future, "birth_date", "birth_date_future", bd.dt.strftime("%d/%m/%Y"))
     sink.add(
         df,
-        born.is_not_null() & ((age < lo) | (age > hi)),
+        born.is_not_null() & ~future.fill_null(False) & ((age < lo) | (age > hi)),
         "birth_date",
         "age_outside_limits",
         age,
@@ -402,6 +461,13 @@ def check_frame(
         max=hi,
     )
 
+
+def _check_repeats(
+    df: pl.DataFrame, sink: IssueSink, exclude_person_id: int | None, *, reimport: bool = False
+) -> pl.DataFrame:
+    """Repeats: a NIK twice in the file, a form submission imported before, a NIK already registered."""
+    nik = pl.col("nik")
+    ok = pl.col("_nik_ok")
     # Duplicates inside the file: the first row wins, later rows point at it.
     df = df.with_columns(pl.col("_row").min().over("nik").alias("_first_row"))
     sink.add(
@@ -423,6 +489,10 @@ def check_frame(
             df = df.with_columns(again.fill_null(False).alias("_skip"))
     # Already in the registry: reported, never merged or overwritten.
     existing = _existing_niks(df.filter(ok & ~pl.col("_skip")).get_column("nik"), exclude_person_id)
+    if existing.len() and reimport:
+        from jaring.imports.reimport import report_registered
+
+        return report_registered(df, existing, sink)
     if existing.len():
         sink.add(df, nik.is_in(existing.implode()) & ~pl.col("_skip"), "nik", "nik_exists", nik)
     return df
@@ -443,7 +513,7 @@ def existing_submissions(uuids: pl.Series) -> pl.Series:
     return pl.Series("submission_uuid", out, dtype=pl.String)
 
 
-def _resolve_villages(df: pl.DataFrame, area: Area, sink: IssueSink, require_column: bool) -> pl.DataFrame:
+def _resolve_villages(df: pl.DataFrame, area: Area, sink: IssueSink) -> pl.DataFrame:
     codes = df.get_column("village_code").drop_nulls().unique().to_list()
     known = dict(Area.objects.filter(code__in=codes, level=AreaLevel.VILLAGE).values_list("code", "id"))
     df = df.with_columns(

@@ -12,20 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_for
+from jaring.core.http import download
+from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.imports.forms import UploadForm
 from jaring.imports.models import Batch, BatchStatus, Severity
-from jaring.imports.services import create_batch, issue_report
+from jaring.imports.rounds import rules as round_rules
+from jaring.imports.services import batch_for, create_batch, issue_report
 from jaring.imports.tasks import start_commit, start_validation
 
 
 def _get_batch(request: HttpRequest, batch_id: int) -> Batch:
-    batch = (
-        scope_for(request.user)
-        .batches()
-        .select_related("village", "created_by", "round")
-        .filter(pk=batch_id)
-        .first()
-    )
+    batch = batch_for(request.user, batch_id)
     if batch is None:
         raise Http404(_("Batch not found"))
     return batch
@@ -46,11 +43,9 @@ def upload(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.can_edit:
         raise PermissionDenied(_("Your role cannot import."))
-    from jaring.collection.services import rounds_for
-
     villages = scope.villages().order_by("code")
     form = UploadForm(
-        request.POST or None, request.FILES or None, villages=villages, rounds=rounds_for(scope)
+        request.POST or None, request.FILES or None, villages=villages, rounds=round_rules().rounds_for(scope)
     )
     if request.method == "POST" and form.is_valid():
         village = form.cleaned_data["village"]
@@ -67,6 +62,21 @@ def upload(request: HttpRequest) -> HttpResponse:
         start_validation(batch)
         return redirect("imports:detail", batch_id=batch.pk)
     return render(request, "imports/upload.html", {"form": form})
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    """The import template (XLSX): the headers, one synthetic example row and a notes sheet."""
+    from jaring.imports.template import template_xlsx
+
+    villages = list(scope_for(request.user).villages().order_by("code")[:2])
+    code = villages[0].code if len(villages) == 1 else ""
+    response = HttpResponse(template_xlsx(code), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="jaring-import-template.xlsx"'
+    return response
+
+
+XLSX_TYPE = XLSX_MIME
 
 
 @login_required
@@ -96,6 +106,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
             "code": code,
             "query": query,
             "can_commit": can_commit,
+            "rows_unchanged": batch.issues.filter(code="already_registered").count(),
             "running": batch.status in {BatchStatus.UPLOADED, BatchStatus.VALIDATING, BatchStatus.COMMITTING},
         },
     )
@@ -134,9 +145,4 @@ def batch_report(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
     """The issue report (rows with issues, original cells plus an issues column) as CSV or XLSX."""
     batch = _get_batch(request, batch_id)
     data = issue_report(batch, fmt)
-    content_type = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
-    )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-issues.{fmt}"'
-    return response
+    return download(data, f"batch-{batch.pk}-issues.{fmt}")

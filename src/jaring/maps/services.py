@@ -66,7 +66,7 @@ def hexagon_counts(scope: Any) -> dict[tuple[int, str], Cell]:
     The coarse hexagon is the sum of its fine ones, so the two are one set of linked tables; no total
     is published with them. Cached until the registry changes.
     """
-    from jaring.core.lib.stats import registry_state
+    from jaring.core.state import registry_state
 
     exact = not needs_disclosure_control(scope)
     k = disclosure_k(scope)
@@ -141,8 +141,3 @@ def intersects(box: tuple[float, float, float, float] | None, query: tuple[float
     if box is None:
         return False
     return not (box[2] < query[0] or box[0] > query[2] or box[3] < query[1] or box[1] > query[3])
-
-
-def suppressed_count(feats: list[dict[str, Any]]) -> int:
-    """How many features carry a withheld count."""
-    return sum(1 for f in feats if f["properties"].get("workers_note"))

@@ -6,15 +6,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from jaring.accounts.models import Organisation
 from jaring.accounts.scope import scope_for
+from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.geo.models import Area, AreaLevel
+from jaring.planning.premiums import PAYER_KINDS, PremiumError, parse_month
+from jaring.planning.rules import RuleError
 from jaring.programmes import services
-from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, parse_month, premium
-from jaring.programmes.lib.rules import RuleError
 from jaring.programmes.models import FundingSource, Programme, month_label
 from jaring.programmes.schemas import (
     MONTH_PATTERN,
@@ -55,7 +57,7 @@ def programme_out(p: Programme) -> dict[str, Any]:
         "declared_income": p.declared_income,
         "priority_criteria": p.priority_criteria or [],
         "notes": p.notes,
-        "source_count": p.sources.count(),
+        "source_count": p.n_sources if hasattr(p, "n_sources") else p.sources.count(),
         "updated_at": p.updated_at,
     }
 
@@ -160,7 +162,7 @@ def get_premium(
         detail = f"Unknown payer kind {payer!r} / jenis pembayar {payer!r} tidak dikenal"
         return Status(422, {"detail": detail, "code": "bad_payer"})
     try:
-        b = premium(income, month, payer, occupation or None, jht=jht)
+        b = services.premium(income, month, payer, occupation or None, jht=jht)
     except PremiumError as exc:
         body = {"detail": f"{exc.message_id} / {exc.message_en}", "code": exc.code}
         return Status(422, body | {"message_id": exc.message_id, "message_en": exc.message_en})
@@ -187,6 +189,7 @@ def list_programmes(
     q = q.replace("\x00", "")
     if q:
         qs = qs.filter(name__icontains=q) | qs.filter(slug__icontains=q)
+    qs = qs.annotate(n_sources=Count("sources", distinct=True))  # one query, not one per programme
     return [programme_out(p) for p in qs.order_by("-first_month", "slug")[offset : offset + limit]]
 
 
@@ -364,7 +367,7 @@ def source_eligibility(
 
 # --- plans ------------------------------------------------------------------------------------------
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_MIME
 
 
 def plan_out(plan: Any) -> dict[str, Any]:

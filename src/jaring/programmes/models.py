@@ -233,7 +233,7 @@ class FundingSource(models.Model):
         if self.max_months_per_person == 0:
             errors["max_months_per_person"] = _("At least one month, or leave it empty.")
         if self.rule.strip():
-            from jaring.programmes.services import rule_error
+            from jaring.programmes.rulecheck import rule_error
 
             err = rule_error(self.rule, source_name=self.name)
             if err is not None:

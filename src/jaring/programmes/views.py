@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jaring.accounts.scope import scope_for
-from jaring.programmes import services
+from jaring.core import changelog
+from jaring.core.http import download
+from jaring.planning.rules import RuleError
+from jaring.programmes import explain, services, tasks
 from jaring.programmes.forms import FundingSourceForm, ProgrammeForm
 from jaring.programmes.models import FundingSource, Programme
 
@@ -93,6 +97,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
     scope = scope_for(request.user)
     changes = list(services.changes_of(programme)[:20]) if scope.can_read_changelog else []
+    changelog.annotate(changes, _change_model)
     return render(
         request,
         "programmes/programme_detail.html",
@@ -103,6 +108,13 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "may_edit": _may_edit(request, programme),
         },
     )
+
+
+def _change_model(change: Any) -> Any:
+    try:
+        return apps.get_model("programmes", change.model)
+    except LookupError:
+        return None
 
 
 @login_required
@@ -169,7 +181,7 @@ def source_edit(request: HttpRequest, slug: str, source_slug: str) -> HttpRespon
 def premium_rates(request: HttpRequest) -> HttpResponse:
     """The stored BPU premium data (unverified rows marked) and a calculator for one person-month."""
     _readable(request)
-    from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, premium
+    from jaring.planning.premiums import PAYER_KINDS, PremiumError
     from jaring.programmes.models import PremiumDiscount, PremiumSchedule, SourceKind
     from jaring.registry.models import OccupationCategory
 
@@ -180,7 +192,7 @@ def premium_rates(request: HttpRequest) -> HttpResponse:
             income = int(asked["income"].replace(".", "").replace(",", "")) if asked["income"] else None
             if asked["payer"] not in PAYER_KINDS:
                 raise PremiumError("bad_payer", "jenis pembayar tidak dikenal", "unknown payer kind")
-            result = premium(
+            result = services.premium(
                 income,
                 asked["month"],
                 asked["payer"],
@@ -288,11 +300,11 @@ def plan_compute(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return redirect("programmes:plan", slug=slug)
     if services.plan_in_background(programme):
-        job = services.start_plan_job(programme, actor=request.user)
+        job = tasks.start_plan_job(programme, actor=request.user)
         return redirect("programmes:plan_job", slug=slug, job_id=job.pk)
     try:
         plan = services.compute_and_store(programme, actor=request.user, via="web")
-    except (ValueError, services.rules.RuleError) as exc:
+    except (ValueError, RuleError) as exc:
         messages.error(request, str(exc))
         return redirect("programmes:plan", slug=slug)
     messages.success(
@@ -322,11 +334,7 @@ def plan_approve(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(content, filename)
 
 
 @login_required
@@ -358,28 +366,31 @@ def plan_reasons_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def person_coverage(request: HttpRequest, slug: str) -> HttpResponse:
-    """A person's coverage timeline in the plan, by NIK, with the reason for every uncovered month."""
+    """A person's coverage timeline in the plan, by NIK, with every source's reason in words."""
     programme = _programme(request, slug)
     if not scope_for(request.user).can_read_personal_data:
         raise PermissionDenied(_("Your role does not see persons."))
     plan = _chosen_plan(request, programme)
     nik = request.GET.get("nik", "").strip()[:32]
     person = services.person_in_scope(programme, request.user, nik) if nik else None
-    months = services.person_coverage(services.view_of(plan), person) if (plan and person) else None
-    lang_id = (get_language() or "id").startswith("id")
-    return render(
-        request,
-        "programmes/person_coverage.html",
-        {
-            "programme": programme,
-            "plan": plan,
-            "nik": nik,
-            "person": person,
-            "months": months,
-            "lang_id": lang_id,
-            "not_found": bool(nik) and months is None,
-        },
-    )
+    explained = explain.explain(services.view_of(plan), person) if (plan and person) else None
+    context: dict[str, Any] = {
+        "programme": programme,
+        "plan": plan,
+        "nik": nik,
+        "person": person,
+        "explained": explained,
+        "not_found": bool(nik) and plan is not None and explained is None,
+    }
+    if plan is not None:
+        context["plan_caption"] = explain.plan_caption(plan, services.current_plan(programme))
+        context["plan_choices"] = explain.plan_choices(programme, plan)
+        context["newer_draft"] = explain.newer_draft(programme, plan)
+    if context["not_found"]:
+        context["not_found_text"] = explain.not_found_text(programme, request.user, nik, plan, person)
+        if person is not None:
+            context["newer_plan"] = explain.newer_plan_with(programme, plan, person)
+    return render(request, "programmes/person_coverage.html", context)
 
 
 @login_required
@@ -394,7 +405,7 @@ def what_if_new(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             overrides = services.what_if_from_form(sources, request.POST)
             if services.plan_in_background(programme):
-                job = services.start_plan_job(
+                job = tasks.start_plan_job(
                     programme,
                     actor=request.user,
                     overrides=overrides,

@@ -10,11 +10,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from jaring.accounts.scope import scope_for
+from jaring.core.http import request_id
 from jaring.geo.models import Area
 from jaring.registry import services
-from jaring.registry.lib.search import PersonFilters, capped_count, with_list_relations
 from jaring.registry.models import ChangeVia, OccupationCategory, Person
 from jaring.registry.schemas import ChangeOut, ErrorOut, PersonIn, PersonOut, PersonPage, PersonPatch
+from jaring.registry.search import PersonFilters, capped_count, with_list_relations
 
 router = Router(tags=["persons"])
 
@@ -136,7 +137,7 @@ def similar_persons(
     exclude: int | None = Query(None, ge=1, description="Id of the person being edited (left out)."),
 ) -> Any:
     """Same birth date and a similar name, the same NIK, or a NIK one digit away, across the registry."""
-    from jaring.registry.lib.similar import find_similar
+    from jaring.registry.similar import find_similar
 
     scope = scope_for(request.user)
     if not scope.can_read_personal_data:
@@ -198,7 +199,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
         )
     data = _resolve(payload.model_dump())
     person = services.create_person(
-        data, actor=request.user, via=ChangeVia.API, request_id=getattr(request, "request_id", "")
+        data, actor=request.user, via=ChangeVia.API, request_id=request_id(request)
     )
     return Status(201, person_out(Person.objects.select_related("village", "occupation").get(pk=person.pk)))
 
@@ -234,7 +235,7 @@ def _update(request: HttpRequest, person_id: int, payload: PersonPatch, *, parti
         actor=request.user,
         expected_version=version,
         via=ChangeVia.API,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request_id(request),
     )
     return person_out(Person.objects.select_related("village", "occupation").get(pk=updated.pk))
 
@@ -275,7 +276,7 @@ def delete_person(request: HttpRequest, person_id: int, version: int | None = Qu
         person,
         actor=request.user,
         via=ChangeVia.API,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request_id(request),
         expected_version=version,
     )
     return Status(204, None)

@@ -53,9 +53,6 @@ class EmploymentStatus(models.TextChoices):
     UNPAID_FAMILY = "unpaid_family", _("Unpaid family worker")
 
 
-FORMAL_STATUSES = {EmploymentStatus.EMPLOYER_PERMANENT, EmploymentStatus.EMPLOYEE}
-
-
 class BpjsStatus(models.TextChoices):
     NONE = "none", _("Not a member")
     ACTIVE = "active", _("Active member")
@@ -93,6 +90,11 @@ PERSON_FIELDS = [
 AUDITED_FIELDS = [f"{f}_id" if f in ("village", "occupation") else f for f in PERSON_FIELDS]
 
 
+# imports.models.ReviewStatus.APPROVED, written here because the registry sits below imports
+# (tests/test_layers.py checks the two agree).
+APPROVED_REVIEW = "approved"
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     """Registry-wide filters shared by every app (scope filtering lives in accounts.scope)."""
 
@@ -102,9 +104,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
     def approved(self) -> PersonQuerySet:
         """Current persons from batches BPS approved: the only ones programmes may draw on."""
-        from jaring.imports.models import ReviewStatus
-
-        return self.current().filter(batch__review_status=ReviewStatus.APPROVED)
+        return self.current().filter(batch__review_status=APPROVED_REVIEW)
 
 
 class Person(models.Model):
@@ -212,12 +212,6 @@ class Person(models.Model):
 
         self.name_search = search_key(self.full_name)
         super().save(*args, **kwargs)
-
-    @property
-    def is_informal(self) -> bool | None:
-        if not self.employment_status:
-            return None
-        return self.employment_status not in FORMAL_STATUSES
 
     def age_on(self, day: dt.date) -> int | None:
         """Age in whole years on ``day``."""

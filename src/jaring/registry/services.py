@@ -15,6 +15,7 @@ from lokal import normalize_phone, parse_nik
 
 from jaring.accounts.scope import Scope, scope_for
 from jaring.geo.models import Area
+from jaring.registry import hooks
 from jaring.registry.models import PERSON_FIELDS, ChangeAction, ChangeVia, Person, PersonChange
 
 # Fields a caller may set on a person (``village`` and ``occupation`` are model instances).
@@ -108,10 +109,7 @@ def validate_person_data(data: dict[str, Any], *, exclude_person_id: int | None 
     if errors:
         raise PersonInvalid(errors)
     village: Area = data["village"]
-    try:
-        from jaring.imports.validation import validate_records
-    except ImportError:  # the import helper's module not present: fall back to a NIK check of our own
-        validate_records = None  # type: ignore[assignment]
+    validate_records = hooks.person_validator()
     if validate_records is not None:
         record = {k: v for k, v in data.items() if k not in ("village", "occupation")}
         record["village_id"] = village.pk

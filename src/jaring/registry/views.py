@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jaring.accounts.scope import Scope, scope_for
-from jaring.programmes import services as programme_services
-from jaring.registry import services
+from jaring.core import changelog
+from jaring.core.http import download, request_id
+from jaring.registry import hooks, services
 from jaring.registry.exports import export_frame, to_csv, to_xlsx
 from jaring.registry.forms import FilterForm, PersonForm
-from jaring.registry.lib.search import COUNT_CAP, PersonFilters, capped_count, with_list_relations
 from jaring.registry.models import AUDITED_FIELDS, ChangeVia, OccupationCategory, Person
+from jaring.registry.search import COUNT_CAP, PersonFilters, capped_count, with_list_relations
 
 PAGE_SIZE = 50
 
@@ -97,7 +98,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """All fields of a person, the household (same KK, in scope) and the change log."""
     scope = _personal_scope(request)
     person = _get_person(scope, person_id)
-    changes = list(services.person_changes(person.pk)[:100])
+    changes = changelog.annotate(
+        services.person_changes(person.pk)[:100], lambda _c: Person, lambda c: c.changed_fields()
+    )
     fields = [(Person._meta.get_field(name), getattr(person, name)) for name in _DETAIL_FIELDS]
     return render(
         request,
@@ -109,7 +112,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "changes": changes,
             "labels": _field_labels(),
             "can_edit": scope.can_edit and scope.covers_area(person.village),
-            "can_see_coverage": programme_services.can_read(scope),
+            **hooks.person_detail_flags(scope),
         },
     )
 
@@ -167,7 +170,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             person = services.create_person(
-                data, actor=request.user, via=ChangeVia.WEB, request_id=getattr(request, "request_id", "")
+                data, actor=request.user, via=ChangeVia.WEB, request_id=request_id(request)
             )
         except services.PersonInvalid as exc:
             _apply_service_errors(form, exc)
@@ -196,7 +199,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
                 actor=request.user,
                 expected_version=expected,
                 via=ChangeVia.WEB,
-                request_id=getattr(request, "request_id", ""),
+                request_id=request_id(request),
             )
         except services.StaleVersion as exc:
             conflict = exc
@@ -227,7 +230,7 @@ def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
                 person,
                 actor=request.user,
                 via=ChangeVia.WEB,
-                request_id=getattr(request, "request_id", ""),
+                request_id=request_id(request),
                 expected_version=version,
             )
         except services.StaleVersion:
@@ -246,14 +249,7 @@ def person_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _form, filters = _filters(request)
     df = export_frame(filters.scoped(scope))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "xlsx":
-        response = HttpResponse(
-            to_xlsx(df), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(to_csv(df), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="jaring-persons-{stamp}.{fmt}"'
-    return response
+    return download(to_xlsx(df) if fmt == "xlsx" else to_csv(df), f"jaring-persons-{stamp}.{fmt}")
 
 
 def household_list(request: HttpRequest) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_for
 from jaring.collection.models import Round
+from jaring.core.http import download
 from jaring.imports.models import Batch
 from jaring.review import quality as q
 from jaring.review import services
@@ -239,9 +240,4 @@ def round_quality(request: HttpRequest, slug: str) -> HttpResponse:
 def round_quality_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     """The round's quality report as XLSX."""
     round_obj, report = _round_report(request, slug)
-    response = HttpResponse(
-        q.round_xlsx(report, round_obj.name),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="quality-{round_obj.slug}.xlsx"'
-    return response
+    return download(q.round_xlsx(report, round_obj.name), f"quality-{round_obj.slug}.xlsx")

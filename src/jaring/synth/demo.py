@@ -156,6 +156,9 @@ def run_demo(
             f"{f.batch.rows_with_errors} with errors ({f.batch.get_status_display()})"
         )
     report.files = files
+    from jaring.agreements import demo as agreements_demo
+
+    report.stages["agreements"] = agreements_demo.seed_demo(report, say)
     # Later stages of the scenario in the order the agencies act. Each app adds one idempotent call
     # at its own marker: `report.stages["<app>"] = <app>.demo.seed_demo(report, say)`.
     from jaring.collection import demo as collection_demo

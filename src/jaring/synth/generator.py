@@ -8,7 +8,6 @@ duplicates and mess included — and the ground truth that maps each spreadsheet
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from jaring.synth import mixes
+from jaring.synth.render import REFERENCE_DATE, render_rows
 
 # The village spreadsheet contract (what `jaring synth` writes and the importer reads).
 COLUMNS = [
@@ -47,27 +47,6 @@ COLUMNS = [
     "No BPJS",
 ]
 
-# The kinds of mess `--noise` adds, with their relative weight (x noise rate = probability per row).
-NOISE_KINDS: dict[str, float] = {
-    "name_typo": 1.0,  # a letter dropped, doubled or swapped
-    "old_spelling": 0.6,  # oe for u, dj for j, tj for c (Soekarno-era spelling)
-    "title": 0.5,  # H. / Hj. before the name
-    "nik_format": 0.5,  # spaces, dots or a leading apostrophe in the NIK (repairable)
-    "nik_excel": 0.15,  # NIK turned into 3.52511E+15 by Excel (not repairable: an error)
-    "nik_missing": 0.05,  # NIK cell empty (an error)
-    "name_missing": 0.05,  # name cell empty (an error)
-    "date_swap": 0.3,  # day and month swapped (the NIK then disagrees: an error)
-    "date_format": 1.0,  # dd-mm-yyyy, yyyy-mm-dd, d/m/yyyy or an Excel serial number
-    "missing_cell": 0.6,  # an optional cell left empty
-    "phone_format": 1.0,  # +62 812-…, 62812…, 0812 3456 7890
-    "income_format": 0.5,  # Rp1.500.000 or 1,5 jt
-    "status_code": 0.3,  # employment status as its BPS code 1–7
-    "sex_word": 0.3,  # Laki-laki / Perempuan instead of L / P
-}
-
-REFERENCE_DATE = dt.date(2025, 7, 1)
-RENDER_CHUNK = 200_000
-MAX_NOISE = 1.0
 
 MALE_PREFIXES = ["Muhammad", "Mochamad", "Moh.", "Ahmad", "Abdul"]
 FEMALE_PREFIXES = ["Siti", "Nur", "Sri", "Dewi"]
@@ -233,64 +212,76 @@ def _district_codes_of(regency: str) -> list[str]:
 def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFrame:
     """The true persons: one row each, consistent identity, households, occupations, places."""
     allocate_counts(opts.villages, opts.people, rng, opts.fixed_counts)
-    frames: list[pl.DataFrame] = []
-    for plan in opts.villages:
-        n = plan.count
-        if n == 0:
-            continue
-        # Households of 1–4 listed workers; the first member is the head.
-        sizes = rng.choice([1, 2, 3, 4], size=n, p=[0.45, 0.35, 0.15, 0.05])
-        sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), n)) + 1]
-        sizes[-1] -= int(sizes.sum() - n)
-        household = np.repeat(np.arange(len(sizes)), sizes)
-        first = np.r_[True, household[1:] != household[:-1]]
-        n_households = len(sizes)
-        weights = mixes.weights_for(
-            opts.mix, coastal=plan.coastal, fishing=plan.fishing, tobacco=plan.tobacco
-        )
-        occ = rng.choice(len(mixes.SLUGS), size=n, p=weights)
-        lat, lon = _points_in(plan, n_households, rng)
-        dusun_names = [f"{plan.name} {s}" if s != "Krajan" else "Krajan" for s in DUSUN_SUFFIXES]
-        n_dusun = int(rng.integers(2, 6))
-        hh_dusun = rng.integers(0, n_dusun, n_households)
-        hh_rt = rng.integers(1, 13, n_households)
-        hh_rw = rng.integers(1, 6, n_households)
-        hh_street = rng.integers(0, len(STREETS), n_households)
-        hh_number = rng.integers(1, 120, n_households)
-        frames.append(
-            pl.DataFrame(
-                {
-                    "village_code": np.full(n, plan.code),
-                    "village_name": np.full(n, plan.name),
-                    "household": household.astype(np.int64),
-                    "is_head": first,
-                    "occ": occ.astype(np.int64),
-                    # A household's members share its house point (which lies inside the village).
-                    "lat": lat[household],
-                    "lon": lon[household],
-                    "dusun": np.array(dusun_names[:n_dusun], dtype=object)[hh_dusun[household]].astype(str),
-                    "rt_n": hh_rt[household],
-                    "rw_n": hh_rw[household],
-                    "street": np.array(STREETS, dtype=object)[hh_street[household]].astype(str),
-                    "house_no": hh_number[household],
-                }
-            )
-        )
+    frames = [_village_households(plan, opts, rng) for plan in opts.villages if plan.count]
     if not frames:
         raise ValueError("no people to generate")
     df = pl.concat(frames)
-    n = df.height
     regencies = sorted({v.code[:5] for v in opts.villages})
-    same_regency_districts = {r: _district_codes_of(r) for r in regencies}
-    outside_districts = [d for r in OUTSIDE_REGENCIES if r not in regencies for d in _district_codes_of(r)]
+    female, birth = _sex_and_birth(df, rng)
+    region, outside = _nik_regions(df, opts, regencies, rng)
+    home_towns = {r: _short_name(r) for r in regencies}
+    df = _draw_attributes(df, female, birth, region, outside, rng)
+    return _identities(df, home_towns)
 
-    # Sex: heads mostly men; other members either.
+
+def _village_households(plan: VillagePlan, opts: SynthOptions, rng: np.random.Generator) -> pl.DataFrame:
+    """One village's persons in households, with occupation, house point, dusun, RT/RW and street."""
+    n = plan.count
+    # Households of 1–4 listed workers; the first member is the head.
+    sizes = rng.choice([1, 2, 3, 4], size=n, p=[0.45, 0.35, 0.15, 0.05])
+    sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), n)) + 1]
+    sizes[-1] -= int(sizes.sum() - n)
+    household = np.repeat(np.arange(len(sizes)), sizes)
+    first = np.r_[True, household[1:] != household[:-1]]
+    n_households = len(sizes)
+    weights = mixes.weights_for(opts.mix, coastal=plan.coastal, fishing=plan.fishing, tobacco=plan.tobacco)
+    occ = rng.choice(len(mixes.SLUGS), size=n, p=weights)
+    lat, lon = _points_in(plan, n_households, rng)
+    dusun_names = [f"{plan.name} {s}" if s != "Krajan" else "Krajan" for s in DUSUN_SUFFIXES]
+    n_dusun = int(rng.integers(2, 6))
+    hh_dusun = rng.integers(0, n_dusun, n_households)
+    hh_rt = rng.integers(1, 13, n_households)
+    hh_rw = rng.integers(1, 6, n_households)
+    hh_street = rng.integers(0, len(STREETS), n_households)
+    hh_number = rng.integers(1, 120, n_households)
+    return pl.DataFrame(
+        {
+            "village_code": np.full(n, plan.code),
+            "village_name": np.full(n, plan.name),
+            "household": household.astype(np.int64),
+            "is_head": first,
+            "occ": occ.astype(np.int64),
+            # A household's members share its house point (which lies inside the village).
+            "lat": lat[household],
+            "lon": lon[household],
+            "dusun": np.array(dusun_names[:n_dusun], dtype=object)[hh_dusun[household]].astype(str),
+            "rt_n": hh_rt[household],
+            "rw_n": hh_rw[household],
+            "street": np.array(STREETS, dtype=object)[hh_street[household]].astype(str),
+            "house_no": hh_number[household],
+        }
+    )
+
+
+def _sex_and_birth(df: pl.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Sex (heads mostly men) and a birth date of someone aged 18–64 on the reference date."""
+    n = df.height
     is_head = df["is_head"].to_numpy()
     female = np.where(is_head, rng.random(n) < 0.2, rng.random(n) < 0.55)
     # Age 18–64 on the reference date (the noise adds a few outside that range).
     age_days = rng.integers(int(18 * 365.25) + 1, int(65 * 365.25) - 1, n)
     birth = np.datetime64(REFERENCE_DATE) - age_days.astype("timedelta64[D]")
-    # Where the NIK was first issued: mostly the village's district.
+    return female, birth
+
+
+def _nik_regions(
+    df: pl.DataFrame, opts: SynthOptions, regencies: list[str], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each NIK was first issued (district code), and whether that is outside the regency."""
+    n = df.height
+    same_regency_districts = {r: _district_codes_of(r) for r in regencies}
+    outside_districts = [d for r in OUTSIDE_REGENCIES if r not in regencies for d in _district_codes_of(r)]
+    # Mostly the village's district.
     village_district = df["village_code"].str.slice(0, 8).to_numpy()
     region = village_district.copy()
     draw = rng.random(n)
@@ -310,7 +301,20 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
     else:
         outside[:] = False
 
-    home_towns = {r: _short_name(r) for r in regencies}
+    return region, outside
+
+
+def _draw_attributes(
+    df: pl.DataFrame,
+    female: np.ndarray,
+    birth: np.ndarray,
+    region: np.ndarray,
+    outside: np.ndarray,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    """Draw names, income, status, occupation spelling, BPJS, phone and birth place of every person."""
+    n = df.height
+    is_head = df["is_head"].to_numpy()
     first_m, first_f, last_m, last_f = _name_lists()
     occ = df["occ"].to_numpy()
     income_median = np.array([o.median_income for o in mixes.OCCUPATIONS])[occ]
@@ -367,6 +371,11 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
             "kk_issue", (np.datetime64("2008-01-01") + rng.integers(0, 6000, n).astype("timedelta64[D]"))
         ),
     )
+    return df
+
+
+def _identities(df: pl.DataFrame, home_towns: dict[str, str]) -> pl.DataFrame:
+    """Full names, NIKs and KK numbers consistent with sex, birth date and region; the address fields."""
     # KK: one per household: village district (6 digits) + issue date + serial within that district and day.
     df = df.with_columns(
         pl.col("kk_issue").first().over(["village_code", "household"]).alias("kk_issue"),
@@ -405,22 +414,7 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
     df = df.with_columns(
         (pl.col("person_id").rank("ordinal").over("nik_stem")).cast(pl.String).str.zfill(4).alias("serial"),
     )
-    heads = (
-        df.filter(pl.col("is_head"))
-        .select("village_code", "household", "kk_region", "kk_issue", "person_id")
-        .with_columns(
-            pl.concat_str([pl.col("kk_region"), pl.col("kk_issue").dt.strftime("%d%m%y")]).alias("kk_stem"),
-        )
-        .with_columns(
-            pl.concat_str(
-                [
-                    pl.col("kk_stem"),
-                    pl.col("person_id").rank("ordinal").over("kk_stem").cast(pl.String).str.zfill(4),
-                ]
-            ).alias("kk")
-        )
-        .select("village_code", "household", "kk")
-    )
+    heads = _household_kk(df)
     df = df.join(heads, on=["village_code", "household"], how="left")
     df = df.with_columns(
         (pl.col("nik_stem") + pl.col("serial")).alias("nik"),
@@ -459,259 +453,24 @@ def make_population(opts: SynthOptions, rng: np.random.Generator) -> pl.DataFram
     return df.select(keep)
 
 
-def _typo(col: pl.Expr, pos: pl.Expr, kind: pl.Expr) -> pl.Expr:
-    """Drop (0), double (1) or swap (2) the letter at ``pos``."""
-    head = col.str.slice(0, pos)
-    here = col.str.slice(pos, 1)
-    nxt = col.str.slice(pos + 1, 1)
+def _household_kk(df: pl.DataFrame) -> pl.DataFrame:
+    """One KK per household: district, issue date and a serial, keyed by (village, household)."""
     return (
-        pl.when(kind == 0)
-        .then(head + col.str.slice(pos + 1))
-        .when(kind == 1)
-        .then(head + here + col.str.slice(pos))
-        .otherwise(head + nxt + here + col.str.slice(pos + 2))
-    )
-
-
-def render_rows(
-    population: pl.DataFrame, opts: SynthOptions, rng: np.random.Generator
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Spreadsheet rows (contract columns, text) with duplicates and noise, and the truth per row."""
-    population = population.drop("region", "outside", "household", "village_name", "occupation_slug")
-    n = population.height
-    n_dup = round(n * min(max(opts.dup_rate, 0.0), 1.0))
-    base = population.with_columns(
-        pl.lit(False).alias("is_duplicate"),
-        pl.int_range(0, n, dtype=pl.Int64).cast(pl.Float64).alias("order"),
-    )
-    if n_dup:
-        pick = rng.choice(n, size=n_dup, replace=n_dup > n)
-        dups = population[pick.tolist()].with_columns(
-            pl.lit(True).alias("is_duplicate"), pl.Series("order", rng.uniform(0, n, n_dup))
-        )
-        # About a third of the duplicates are listed in another village of the file (moved, or listed twice).
-        village_codes = population["village_code"].unique().sort().to_list()
-        if len(village_codes) > 1:
-            move = rng.random(n_dup) < 0.33
-            new_village = np.array(village_codes)[rng.integers(0, len(village_codes), n_dup)]
-            dups = dups.with_columns(
-                pl.when(pl.Series(move))
-                .then(pl.Series(new_village))
-                .otherwise(pl.col("village_code"))
-                .alias("village_code")
-            )
-        rows = pl.concat([base, dups.select(base.columns)])
-    else:
-        rows = base
-    rows = rows.sort("order")
-    m = rows.height
-    noise = min(max(opts.noise, 0.0), MAX_NOISE)
-    flags = {kind: rng.random(m) < noise * weight for kind, weight in NOISE_KINDS.items()}
-    is_dup = rows["is_duplicate"].to_numpy()
-    # A duplicate is often spelled a little differently from the first listing.
-    flags["name_typo"] |= is_dup & (rng.random(m) < 0.3)
-    rows = rows.with_columns(
-        *[pl.Series(f"n_{k}", v) for k, v in flags.items()],
-        pl.Series("r_pos", rng.random(m)),
-        pl.Series("r_kind", rng.integers(0, 3, m)),
-        pl.Series("r_alt", rng.integers(0, 4, m)),
-        pl.Series("r_col", rng.integers(0, 5, m)),
-    )
-    name_len = pl.col("full_name").str.len_chars()
-    pos = (pl.col("r_pos") * (name_len - 2).clip(1)).floor().cast(pl.Int64) + 1
-    old = (
-        pl.col("full_name")
-        .str.replace_all("u", "oe")
-        .str.replace_all("j", "dj")
-        .str.replace_all("c", "tj")
-        .str.replace_all("y", "j")
-    )
-    name = pl.when(pl.col("n_old_spelling")).then(old).otherwise(pl.col("full_name"))
-    name = (
-        pl.when(pl.col("n_name_typo") & (name_len > 4))
-        .then(_typo(name, pos, pl.col("r_kind")))
-        .otherwise(name)
-    )
-    age = REFERENCE_DATE.year - pl.col("birth_date").dt.year()
-    title = pl.when(pl.col("sex") == "P").then(pl.lit("Hj. ")).otherwise(pl.lit("H. "))
-    name = pl.when(pl.col("n_title") & (age >= 40)).then(title + name).otherwise(name)
-    name = pl.when(pl.col("n_name_missing")).then(pl.lit(None, pl.String)).otherwise(name)
-
-    nik = pl.col("nik")
-    nik_alt = (
-        pl.when(pl.col("r_kind") == 0)
-        .then(
-            pl.concat_str(
-                [nik.str.slice(0, 4), nik.str.slice(4, 4), nik.str.slice(8, 4), nik.str.slice(12, 4)],
-                separator=" ",
-            )
-        )
-        .when(pl.col("r_kind") == 1)
-        .then(
-            pl.concat_str(
-                [nik.str.slice(0, 2), nik.str.slice(2, 2), nik.str.slice(4, 2), nik.str.slice(6)],
-                separator=".",
-            )
-        )
-        .otherwise(pl.lit("'") + nik)
-    )
-    nik_out = pl.when(pl.col("n_nik_format")).then(nik_alt).otherwise(nik)
-    nik_out = (
-        pl.when(pl.col("n_nik_excel"))
-        .then(pl.concat_str([nik.str.slice(0, 1), pl.lit("."), nik.str.slice(1, 5), pl.lit("E+15")]))
-        .otherwise(nik_out)
-    )
-    nik_out = pl.when(pl.col("n_nik_missing")).then(pl.lit(None, pl.String)).otherwise(nik_out)
-
-    bd = pl.col("birth_date")
-    excel_serial = (bd - pl.lit(dt.date(1899, 12, 30))).dt.total_days().cast(pl.String)
-    date_alt = (
-        pl.when(pl.col("r_alt") == 0)
-        .then(bd.dt.strftime("%d-%m-%Y"))
-        .when(pl.col("r_alt") == 1)
-        .then(bd.dt.strftime("%Y-%m-%d"))
-        .when(pl.col("r_alt") == 2)
-        .then(bd.dt.strftime("%-d/%-m/%Y"))
-        .otherwise(excel_serial)
-    )
-    date_out = pl.when(pl.col("n_date_format")).then(date_alt).otherwise(bd.dt.strftime("%d/%m/%Y"))
-    swappable = (bd.dt.day() <= 12) & (bd.dt.day() != bd.dt.month())
-    date_out = pl.when(pl.col("n_date_swap") & swappable).then(bd.dt.strftime("%m/%d/%Y")).otherwise(date_out)
-
-    ph = pl.col("phone")
-    ph_rest = ph.str.slice(1)
-    phone_alt = (
-        pl.when(pl.col("r_alt") == 0)
-        .then(
-            pl.concat_str(
-                [
-                    pl.lit("+62 "),
-                    ph_rest.str.slice(0, 3),
-                    pl.lit("-"),
-                    ph_rest.str.slice(3, 4),
-                    pl.lit("-"),
-                    ph_rest.str.slice(7),
-                ]
-            )
-        )
-        .when(pl.col("r_alt") == 1)
-        .then(pl.lit("62") + ph_rest)
-        .otherwise(pl.concat_str([ph.str.slice(0, 4), ph.str.slice(4, 4), ph.str.slice(8)], separator=" "))
-    )
-    phone_out = pl.when(pl.col("n_phone_format")).then(phone_alt).otherwise(ph)
-
-    inc = pl.col("income")
-    millions = inc // 1_000_000
-    thousands = (inc % 1_000_000) // 1000
-    rp = (
-        pl.when(millions > 0)
-        .then(
-            pl.concat_str(
-                [
-                    pl.lit("Rp"),
-                    millions.cast(pl.String),
-                    pl.lit("."),
-                    thousands.cast(pl.String).str.zfill(3),
-                    pl.lit(".000"),
-                ]
-            )
-        )
-        .otherwise(pl.concat_str([pl.lit("Rp"), thousands.cast(pl.String), pl.lit(".000")]))
-    )
-    frac = ((inc % 1_000_000) // 10_000).cast(pl.String).str.zfill(2).str.strip_chars_end("0")
-    jt = (
-        pl.when(frac == "")
-        .then(millions.cast(pl.String) + pl.lit(" jt"))
-        .otherwise(pl.concat_str([millions.cast(pl.String), pl.lit(","), frac, pl.lit(" jt")]))
-    )
-    income_out = (
-        pl.when(pl.col("n_income_format") & (pl.col("r_kind") == 0) & (inc >= 1_000_000))
-        .then(jt)
-        .when(pl.col("n_income_format"))
-        .then(rp)
-        .otherwise(inc.cast(pl.String))
-    )
-    status_out = (
-        pl.when(pl.col("n_status_code"))
-        .then(pl.col("status").cast(pl.String))
-        .otherwise(
-            pl.col("status").replace_strict(list(range(1, 8)), mixes.STATUS_LABELS, return_dtype=pl.String)
-        )
-    )
-    sex_out = (
-        pl.when(pl.col("n_sex_word"))
-        .then(pl.when(pl.col("sex") == "L").then(pl.lit("Laki-laki")).otherwise(pl.lit("Perempuan")))
-        .otherwise(pl.col("sex"))
-    )
-
-    def blank(expr: pl.Expr, which: int) -> pl.Expr:
-        return (
-            pl.when(pl.col("n_missing_cell") & (pl.col("r_col") == which))
-            .then(pl.lit(None, pl.String))
-            .otherwise(expr)
-        )
-
-    yes_no = {True: "Ya", False: "Tidak"}
-    out_columns = [
-        (pl.col("row_idx") + 1).cast(pl.String).alias("No"),
-        nik_out.alias("NIK"),
-        pl.col("kk").alias("No KK"),
-        name.alias("Nama Lengkap"),
-        sex_out.alias("Jenis Kelamin"),
-        blank(pl.col("birth_place"), 0).alias("Tempat Lahir"),
-        date_out.alias("Tanggal Lahir"),
-        blank(pl.col("address"), 1).alias("Alamat"),
-        blank(pl.col("dusun"), 2).alias("Dusun"),
-        pl.col("rt").alias("RT"),
-        pl.col("rw").alias("RW"),
-        pl.col("village_code").alias("Kode Desa"),
-        pl.col("occupation_text").alias("Pekerjaan"),
-        status_out.alias("Status Pekerjaan"),
-        blank(income_out, 3).alias("Penghasilan"),
-        pl.col("dependants").cast(pl.String).alias("Jumlah Tanggungan"),
-        pl.col("disability").replace_strict(yes_no, return_dtype=pl.String).alias("Disabilitas"),
-        pl.col("is_head").replace_strict(yes_no, return_dtype=pl.String).alias("Kepala Keluarga"),
-        blank(phone_out, 4).alias("No HP"),
-        pl.col("lat").fill_nan(None).round(6).cast(pl.String).alias("Latitude"),
-        pl.col("lon").fill_nan(None).round(6).cast(pl.String).alias("Longitude"),
-        pl.col("bpjs_status").alias("Status BPJS"),
-        pl.col("bpjs_number").alias("No BPJS"),
-    ]
-    kinds = list(NOISE_KINDS)
-    noise_desc = pl.concat_list(
-        [pl.when(pl.col(f"n_{k}")).then(pl.lit(k)).otherwise(pl.lit(None, pl.String)) for k in kinds]
-    )
-    truth_columns = [
-        (pl.col("row_idx") + 2).cast(pl.Int64).alias("row"),
-        pl.col("person_id"),
-        pl.col("nik").alias("true_nik"),
-        pl.col("village_code"),
-        pl.col("is_duplicate"),
-        # A swap that changed nothing (day > 12) is not mess: keep the truth honest.
-        noise_desc.list.drop_nulls().list.join(";").alias("noise_all"),
-        swappable.alias("_swappable"),
-    ]
-    # In slices, so the temporary text columns of the noise expressions stay small (peak memory).
-    indexed = rows.with_row_index("row_idx")
-    outs: list[pl.DataFrame] = []
-    truths: list[pl.DataFrame] = []
-    for start in range(0, m, RENDER_CHUNK):
-        part = indexed.slice(start, RENDER_CHUNK)
-        outs.append(part.select(out_columns))
-        truths.append(part.select(truth_columns))
-    out = pl.concat(outs)
-    truth = (
-        pl.concat(truths)
+        df.filter(pl.col("is_head"))
+        .select("village_code", "household", "kk_region", "kk_issue", "person_id")
         .with_columns(
-            pl.when(pl.col("_swappable"))
-            .then(pl.col("noise_all"))
-            .otherwise(pl.col("noise_all").str.replace(r"(^|;)date_swap", ""))
-            .str.strip_chars(";")
-            .alias("noise")
+            pl.concat_str([pl.col("kk_region"), pl.col("kk_issue").dt.strftime("%d%m%y")]).alias("kk_stem"),
         )
-        .drop("noise_all", "_swappable")
+        .with_columns(
+            pl.concat_str(
+                [
+                    pl.col("kk_stem"),
+                    pl.col("person_id").rank("ordinal").over("kk_stem").cast(pl.String).str.zfill(4),
+                ]
+            ).alias("kk")
+        )
+        .select("village_code", "household", "kk")
     )
-    return out, truth
 
 
 def generate(opts: SynthOptions, progress: Callable[[str], None] | None = None) -> SynthResult:

@@ -156,7 +156,7 @@ MIXES = ("gresik", "uniform", "fishing", "tobacco")
 def weights_for(mix: str, *, coastal: bool, fishing: bool, tobacco: bool) -> list[float]:
     """Occupation weights (in SLUGS order) for one village under a named mix."""
     if mix == "uniform":
-        return [1.0] * len(SLUGS)
+        return [1.0 / len(SLUGS)] * len(SLUGS)  # numpy's choice() wants probabilities that sum to 1
     w = dict(BASE_WEIGHTS)
     extras: list[dict[str, int]] = []
     if mix == "fishing" or fishing:

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 
+from jaring.core.lib.env import in_ci
 from jaring.testing.pgcluster import PostgresUnavailable, find_bin
 
 CHROMIUM = "/usr/bin/chromium"
@@ -26,7 +27,7 @@ def main() -> int:
             missing.append(f"{tool} not found: apt-get install gettext")
     for line in missing:
         print(f"missing: {line}", file=sys.stderr)
-    if missing and os.environ.get("CI", "").lower() == "true":
+    if missing and in_ci():
         return 1
     return 0
 

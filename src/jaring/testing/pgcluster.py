@@ -21,6 +21,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from jaring.core.lib.env import in_ci
+
 
 class PostgresUnavailable(RuntimeError):
     """initdb/pg_ctl are not installed."""
@@ -114,7 +116,7 @@ def _start_for_pytest() -> None:
     try:
         cluster = start_cluster(TEST_OPTIONS)
     except PostgresUnavailable as exc:
-        if os.environ.get("CI", "").lower() == "true":
+        if in_ci():
             raise
         raise SystemExit(f"PostgreSQL tests cannot run: {exc}") from exc
     os.environ["JARING_DATABASE_URL"] = cluster.url()

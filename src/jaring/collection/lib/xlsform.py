@@ -91,13 +91,26 @@ def form_id(round_: Round) -> str:
 
 def build_xlsform(round_: Round) -> XLSForm:
     """The questionnaire of ``round_``: identity, work, contact, village (cascading) and a GPS point."""
-    from jaring.registry.models import OccupationCategory
-
-    required = {"required": "yes", **REQUIRED}
     form = XLSForm()
-    s = form.survey
-    s.append(_q("start", "start", "", ""))
-    s.append(_q("end", "end", "", ""))
+    form.survey.append(_q("start", "start", "", ""))
+    form.survey.append(_q("end", "end", "", ""))
+    required = {"required": "yes", **REQUIRED}
+    _identity_questions(form.survey, required)
+    _work_questions(form.survey, required)
+    _contact_and_place_questions(form.survey, required)
+    _choices(form, round_)
+    form.settings = {
+        "form_title": round_.name,
+        "form_id": form_id(round_),
+        "version": round_.questionnaire_version,
+        "default_language": ID,
+        "instance_name": "concat(${nama_lengkap}, ' ', ${nik})",
+    }
+    return form
+
+
+def _identity_questions(s: list[dict[str, str]], required: dict[str, str]) -> None:
+    """The identity group: NIK, KK, name, sex and birth date, with the import's own checks."""
     s.append(_q("begin_group", "identitas", "Identitas", "Identity"))
     s.append(
         _q(
@@ -149,6 +162,10 @@ def build_xlsform(round_: Round) -> XLSForm:
         )
     )
     s.append(_q("end_group", "", "", ""))
+
+
+def _work_questions(s: list[dict[str, str]], required: dict[str, str]) -> None:
+    """The work group: occupation, employment status, income and dependants."""
     s.append(_q("begin_group", "pekerjaan_grp", "Pekerjaan", "Work"))
     s.append(_q("select_one pekerjaan", "pekerjaan", "Pekerjaan utama", "Main occupation", **required))
     s.append(
@@ -183,6 +200,10 @@ def build_xlsform(round_: Round) -> XLSForm:
         )
     )
     s.append(_q("end_group", "", "", ""))
+
+
+def _contact_and_place_questions(s: list[dict[str, str]], required: dict[str, str]) -> None:
+    """Mobile phone, the district then village (cascading, from the villages CSV) and the home's GPS point."""
     s.append(
         _q(
             "text",
@@ -221,6 +242,11 @@ def build_xlsform(round_: Round) -> XLSForm:
         )
     )
 
+
+def _choices(form: XLSForm, round_: Round) -> None:
+    """The choice lists (sex, occupations, employment status, districts) and the round's villages."""
+    from jaring.registry.models import OccupationCategory
+
     c = form.choices
 
     def choice(list_name: str, name: str, label_id: str, label_en: str) -> None:
@@ -241,14 +267,6 @@ def build_xlsform(round_: Round) -> XLSForm:
         form.villages.append({"name": village.code, "label": village.name, "kecamatan": district})
     for code, name in sorted(districts.items()):
         choice("kecamatan", code, name, name)
-    form.settings = {
-        "form_title": round_.name,
-        "form_id": form_id(round_),
-        "version": round_.questionnaire_version,
-        "default_language": ID,
-        "instance_name": "concat(${nama_lengkap}, ' ', ${nik})",
-    }
-    return form
 
 
 def xlsx_bytes(form: XLSForm) -> bytes:

@@ -1,14 +1,14 @@
-"""Small helpers shared by the `jaring` commands: the objects their options name, or a clear error."""
+"""Small helpers shared by the `jaring` commands: the user an option names, or a clear error.
+
+The area an option names is :func:`jaring.geo.cli.area_by_code` (geo sits above core).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-
-if TYPE_CHECKING:
-    from jaring.geo.models import Area
 
 
 def named_user(username: str | None) -> Any:
@@ -19,14 +19,3 @@ def named_user(username: str | None) -> Any:
     if user is None:
         raise CommandError(f"pengguna '{username}' tidak ada / no user '{username}'")
     return user
-
-
-def area_by_code(code: str, *, hint: str = "") -> Area:
-    """The area with this Kemendagri code; CommandError (with ``hint`` appended) when there is none."""
-    from jaring.geo.models import Area
-
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        message = f"kode wilayah '{code}' tidak dikenal / unknown area code '{code}'"
-        raise CommandError(f"{message} ({hint})" if hint else message)
-    return area

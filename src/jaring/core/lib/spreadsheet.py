@@ -1,9 +1,11 @@
-"""Helpers for spreadsheets Jaring writes: formula-injection safety."""
+"""Helpers for spreadsheets Jaring writes: their MIME types, formula-injection safety."""
 
 from __future__ import annotations
 
 import polars as pl
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIME = "text/csv; charset=utf-8"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from jaring.dedup.lib.indonesian import name_key_expr, normalise_name_expr
+from jaring.core.lib.text import name_key_expr, normalise_name_expr
 
 Progress = Callable[[float, str], None]
 
@@ -374,6 +374,7 @@ EM_MIN_PAIRS = 200
 def _train(linker: Any, prepared: pl.DataFrame, say: Progress, start: float, span: float) -> None:
     """Estimate the model from the records themselves: lambda (deterministic rules), u (sampling), m (EM)."""
     from splink import block_on
+    from splink.internals.exceptions import EMTrainingException
 
     records = prepared.height
     training = linker.training
@@ -386,8 +387,10 @@ def _train(linker: Any, prepared: pl.DataFrame, say: Progress, start: float, spa
             training.estimate_probability_two_random_records_match(
                 [block_on("nik"), block_on("name_key", "dob")], recall=0.95
             )
-        except Exception as exc:  # no pair at all (a tiny or clean registry): keep the start value
-            logger.info("lambda not estimated: %s", exc)
+        except ValueError as exc:
+            # Splink refuses when the rules find more pairs than recall allows (a tiny registry where
+            # every pair shares a NIK); no pair at all only warns. Anything else is a fault: the run fails.
+            logger.warning("lambda not estimated, start value kept: %s", exc)
         say(start + span * 0.15, "Sampel acak (u) / random sampling (u)")
         # Fewer sampled pairs for a small registry: u barely moves, and a village's run stays quick.
         max_pairs = min(U_MAX_PAIRS, max(U_MIN_PAIRS, records * 20.0))
@@ -406,8 +409,10 @@ def _train(linker: Any, prepared: pl.DataFrame, say: Progress, start: float, spa
             training.estimate_parameters_using_expectation_maximisation(
                 block_on(*columns), estimate_without_term_frequencies=True
             )
-        except Exception as exc:  # EM could not run on this block: keep the start values
-            logger.info("EM on %s failed: %s", columns, exc)
+        except EMTrainingException as exc:
+            # The block made no comparable pair after all (e.g. all its NIKs blank): keep the start values.
+            # Anything else is a fault and fails the run, which records it (never a quiet half-trained model).
+            logger.warning("EM on %s not run, start values kept: %s", columns, exc)
             settings.core_model_settings = before
             continue
         # Splink takes the median over sessions of every level it saw; keep only this session's own.
@@ -647,6 +652,23 @@ def link_records(
         empty.seconds = time.perf_counter() - started
         say(1.0, "Selesai / done")
         return empty
+    result = _decide_links(rows, raw, reg, out, offset, threshold=threshold, margin=ambiguity_margin)
+    say(1.0, "Selesai / done")
+    return LinkResult(rows=result, seconds=time.perf_counter() - started)
+
+
+def _decide_links(
+    rows: pl.DataFrame,
+    raw: pl.DataFrame,
+    reg: pl.DataFrame,
+    out: pl.DataFrame,
+    offset: int,
+    *,
+    threshold: float,
+    margin: float,
+) -> pl.DataFrame:
+    """Per outside row: matched (one clear best, or the one holding the row's NIK), ambiguous or unmatched."""
+    floor = max(threshold - margin, 0.0)
     # Each pair has one registry id (< offset) and one outside id (>= offset), whichever side it landed on.
     scored = raw.select(
         pl.min_horizontal("id_l", "id_r").cast(pl.Int64).alias("person_id"),
@@ -675,10 +697,10 @@ def link_records(
             pl.col("probability").first().alias("best"),
             pl.col("same_nik").sum().alias("nik_hits"),
             # Candidates: registry records within the margin of the best-scored one.
-            (pl.col("probability") >= pl.col("probability").max() - ambiguity_margin).sum().alias("near"),
+            (pl.col("probability") >= pl.col("probability").max() - margin).sum().alias("near"),
         )
     )
-    result = (
+    return (
         rows.join(best, on="row", how="left")
         .with_columns(
             pl.when(pl.col("nik_hits") == 1)
@@ -698,5 +720,3 @@ def link_records(
             pl.col("near").fill_null(0).cast(pl.Int64).alias("candidates"),
         )
     )
-    say(1.0, "Selesai / done")
-    return LinkResult(rows=result, seconds=time.perf_counter() - started)

@@ -88,7 +88,7 @@ def read_boundary_file(path: Path, *, layer: str | None = None, fields: list[str
             meta, _fids, geometry, field_data = pyogrio.raw.read(
                 source, layer=layer if source == path else 0, columns=fields
             )
-        except Exception as exc:  # GDAL reports a broken file or a failed reprojection in many ways
+        except (DataSourceError, DataLayerError, OSError) as exc:  # a broken file, a failed reprojection
             raise BoundaryError(f"Berkas tidak dapat dibaca: {exc}", f"File cannot be read: {exc}") from exc
     names = [str(f) for f in meta["fields"]]
     columns = {name: [None if _is_null(v) else v for v in field_data[i]] for i, name in enumerate(names)}

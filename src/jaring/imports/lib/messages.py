@@ -12,6 +12,7 @@ import polars as pl
 
 ERROR = "error"
 WARNING = "warning"
+NOTICE = "notice"  # neither wrong nor doubtful: something the reader should know
 
 # code -> (severity, Indonesian template, English template)
 MESSAGES: dict[str, tuple[str, str, str]] = {
@@ -69,8 +70,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "headers_unrecognised": (
         ERROR,
-        "Tidak ada judul kolom yang dikenali ({headers}). Kolom wajib: {required}. Gunakan berkas pemetaan.",
-        "No column header was recognised ({headers}). Required columns: {required}. Use a mapping file.",
+        "Tidak ada judul kolom yang dikenali ({headers}). Kolom wajib: {required}. Ganti judul kolom "
+        "dengan nama yang dikenali (lihat templat), atau pakai berkas pemetaan di baris perintah.",
+        "No column header was recognised ({headers}). Required columns: {required}. Rename the headers to "
+        "recognised names (see the template), or use a mapping file on the command line.",
     ),
     "required_columns_missing": (
         ERROR,
@@ -86,6 +89,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         ERROR,
         "Berkas yang sama sudah diimpor untuk wilayah ini (batch #{batch}). Tidak ada yang ditambahkan.",
         "The same file was already imported for this area (batch #{batch}). Nothing was added.",
+    ),
+    "nothing_new": (
+        ERROR,
+        "Semua {rows} baris berkas ini sudah ada di registri tanpa perubahan (batch #{batch}). Tidak ada "
+        "yang baru untuk ditambahkan, jadi tidak ada batch baru.",
+        "All {rows} rows of this file are already in the registry, unchanged (batch #{batch}). There is "
+        "nothing new to add, so no new batch is made.",
     ),
     "file_unreadable": (
         ERROR,
@@ -113,6 +123,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "NIK '{value}' must be 16 digits (it has {length}). With 15, Excel may have dropped a digit; "
         "format the column as Text.",
     ),
+    "nik_not_digits": (
+        ERROR,
+        "NIK '{value}' berisi huruf atau tanda selain angka. NIK terdiri atas 16 angka saja; ketik ulang "
+        "dari KTP/KK.",
+        "NIK '{value}' holds letters or signs other than digits. A NIK is 16 digits only; type it again "
+        "from the ID card/KK.",
+    ),
     "nik_birth_date": (
         ERROR,
         "Tanggal lahir di dalam NIK '{value}' tidak mungkin.",
@@ -125,8 +142,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "nik_birth_date_mismatch": (
         ERROR,
-        "Tanggal lahir {value} tidak cocok dengan NIK ({nik_date}).",
-        "Birth date {value} disagrees with the NIK ({nik_date}).",
+        "Tanggal lahir {value} tidak cocok dengan NIK (NIK menunjukkan {nik_date}).",
+        "Birth date {value} disagrees with the NIK (the NIK says {nik_date}).",
     ),
     "nik_region_unknown": (
         ERROR,
@@ -140,8 +157,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "nik_outside_regency": (
         WARNING,
-        "NIK terdaftar di wilayah {value}, di luar kabupaten desa ini ({regency}).",
-        "The NIK was issued in region {value}, outside this village's regency ({regency}).",
+        "NIK diterbitkan di wilayah {value}, di luar kabupaten impor ini ({regency}).",
+        "The NIK was issued in region {value}, outside this import's regency ({regency}).",
     ),
     "age_outside_limits": (
         WARNING,
@@ -158,6 +175,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "NIK {value} sudah ada di registri; baris ini tidak diimpor (tidak digabung atau ditimpa).",
         "NIK {value} is already in the registry; this row is not imported (never merged or overwritten).",
     ),
+    "already_registered": (
+        NOTICE,
+        "NIK {value} sudah ada di registri dengan data yang sama (dari batch #{batch}); baris dilewati. "
+        "Ini bukan kesalahan.",
+        "NIK {value} is already in the registry, unchanged (from batch #{batch}); the row is skipped. "
+        "This is not an error.",
+    ),
     "village_unknown": (ERROR, "Kode desa '{value}' tidak dikenal.", "Village code '{value}' is unknown."),
     "village_outside_area": (
         ERROR,
@@ -173,6 +197,29 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         ERROR,
         "Tanggal '{value}' tidak dikenali (pakai hh/bb/tttt).",
         "Date '{value}' is not recognised (use dd/mm/yyyy).",
+    ),
+    "date_impossible": (
+        ERROR,
+        "Tanggal '{value}' tidak ada di kalender (misalnya 31 Februari). Formatnya benar; periksa hari "
+        "dan bulannya.",
+        "Date '{value}' does not exist (like 31 February). The format is right; check the day and month.",
+    ),
+    "date_month_first": (
+        ERROR,
+        "Tanggal '{value}' tidak ada: bulan tidak mungkin lebih dari 12. Tampaknya bulan ditulis sebelum "
+        "hari; tulis hh/bb/tttt (hari dulu).",
+        "Date '{value}' does not exist: a month cannot be above 12. The month seems to come before the "
+        "day; write dd/mm/yyyy (day first).",
+    ),
+    "birth_date_future": (
+        ERROR,
+        "Tanggal lahir {value} ada di masa depan.",
+        "Birth date {value} is in the future.",
+    ),
+    "number_negative": (
+        WARNING,
+        "Angka '{value}' negatif; kolom dibiarkan kosong.",
+        "Number '{value}' is negative; the field is left empty.",
     ),
     "number_invalid": (
         WARNING,

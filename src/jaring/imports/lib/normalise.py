@@ -155,6 +155,23 @@ def parse_date(col: pl.Expr, today: dt.date | None = None) -> pl.Expr:
     return pl.coalesce(iso_date, dmy_date, serial_date)
 
 
+def date_fault(col: pl.Expr) -> pl.Expr:
+    """Why a date that did not parse failed: "month_first" (12/31/1988: the day and month look swapped),
+    "impossible" (the dd/mm/yyyy or yyyy-mm-dd form, but no such day: 31/02/1988), else null."""
+    s = col.str.strip_chars()
+    dmy = s.str.extract_groups(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+    first = dmy.struct.field("1").cast(pl.Int32, strict=False)
+    second = dmy.struct.field("2").cast(pl.Int32, strict=False)
+    iso = s.str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[ T].*)?$")
+    return (
+        pl.when(first.is_between(1, 12) & second.is_between(13, 31))
+        .then(pl.lit("month_first"))
+        .when(first.is_not_null() | iso)
+        .then(pl.lit("impossible"))
+        .otherwise(None)
+    )
+
+
 def parse_income(col: pl.Expr) -> pl.Expr:
     """Rupiah per month: "1500000", "Rp1.500.000", "Rp 1.500.000,00", "1,5 jt", "750 rb" -> integer."""
     s = (

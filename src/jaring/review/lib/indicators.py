@@ -110,6 +110,9 @@ def gps_inside(persons: pl.DataFrame, boundaries: dict[int, Any]) -> pl.Series:
     lat = persons["latitude"].fill_null(0.0).to_numpy()
     # Sort the points by village once, then test each village's slice against its shape in one call.
     idx = np.flatnonzero(has_point & (villages >= 0))
+    if idx.size == 0:
+        # No point to test (a batch without GPS columns): every answer is "not measured".
+        return pl.Series("_inside", out.tolist(), dtype=pl.Boolean)
     idx = idx[np.argsort(villages[idx], kind="stable")]
     vids, starts = np.unique(villages[idx], return_index=True)
     ends = np.append(starts[1:], len(idx))

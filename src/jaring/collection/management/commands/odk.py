@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from jaring.collection import services
 from jaring.collection.lib.odk import CentralClient, OdkError
 from jaring.collection.models import Round
-from jaring.core.lib.cli import area_by_code, named_user
+from jaring.core.lib.cli import named_user
+from jaring.geo.cli import area_by_code
 from jaring.imports.services import batch_summary
 
 

@@ -51,7 +51,8 @@ class Command(BaseCommand):
         return round_
 
     def _list(self, opts: dict[str, Any]) -> None:
-        rounds = [services.round_out(r) for r in Round.objects.select_related("organisation", "supervisor")]
+        everything = Round.objects.select_related("organisation", "supervisor")
+        rounds = [services.round_out(r) for r in services.with_counts(everything)]
         if opts["json"]:
             self.stdout.write(json.dumps(rounds, default=str, ensure_ascii=False))
             return

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from pyxform.errors import PyXFormError
 
 from jaring.collection.lib.xlsform import convert, write_xlsform
 from jaring.collection.models import Round
@@ -28,6 +29,6 @@ class Command(BaseCommand):
         if opts["check"]:
             try:
                 convert(form.read_bytes())
-            except Exception as exc:  # pyxform raises its own error types for form problems
+            except PyXFormError as exc:  # a form problem (ValidationError is one); anything else is a bug
                 raise CommandError(f"pyxform: {exc}") from exc
             self.stdout.write("pyxform converts it without error")

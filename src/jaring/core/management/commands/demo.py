@@ -22,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=demo.DEMO_SEED)
         parser.add_argument("--noise", type=float, default=demo.DEMO_NOISE)
         parser.add_argument("--dup-rate", type=float, default=demo.DEMO_DUP_RATE)
+        parser.add_argument(
+            "--addr",
+            default="127.0.0.1:8000",
+            help="host:port the server will listen on (jaring serve --addr): the login text shows it.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -47,5 +52,9 @@ class Command(BaseCommand):
             f"{report.tobacco_in_files} tobacco-sector workers generated (DBHCHT quota 1,808)."
         )
         self.stdout.write(f"Spreadsheets and ground truth: {demo.demo_dir()}")
-        self.stdout.write(demo.logins_text())
-        self.stdout.write(f"Start the server with: jaring serve   ({time.monotonic() - started:.1f} s)")
+        addr: str = options["addr"]
+        host = addr if ":" in addr else f"127.0.0.1:{addr}"
+        self.stdout.write(demo.logins_text(f"http://{host}/"))
+        self.stdout.write(
+            f"Start the server with: jaring serve --addr {host}   ({time.monotonic() - started:.1f} s)"
+        )

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jaring.core.lib.cli import area_by_code, named_user
+from jaring.core.lib.cli import named_user
 from jaring.dedup.services import create_run, run_dedup
+from jaring.geo.cli import area_by_code
 
 
 class Command(BaseCommand):

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jaring.core.lib.cli import area_by_code, named_user
+from jaring.core.lib.cli import named_user
 from jaring.dedup.management.commands.dedup import _bar
 from jaring.dedup.services import LINK_COLUMNS, link_list, mark_bpjs_active, read_outside_list
+from jaring.geo.cli import area_by_code
 from jaring.imports.lib.reader import FileProblem
 from jaring.registry.services import PersonInvalid
 

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jaring.core.lib.cli import area_by_code, named_user
+from jaring.core.lib.cli import named_user
+from jaring.geo.cli import area_by_code
 from jaring.imports.lib.headers import load_mapping
 from jaring.imports.models import BatchStatus
+from jaring.imports.rounds import rules as round_rules
 from jaring.imports.services import batch_summary, run_import
 
 
@@ -51,15 +53,12 @@ class Command(BaseCommand):
                 raise CommandError(f"Mapping file: {exc}") from exc
         round_ = None
         if opts["round"]:
-            from jaring.collection.models import Round
-            from jaring.collection.services import RoundError, check_batch_fits
-
-            round_ = Round.objects.filter(slug=opts["round"]).first()
+            round_ = round_rules().all_rounds().filter(slug=opts["round"]).first()
             if round_ is None:
                 raise CommandError(f"Unknown round {opts['round']} (see: jaring rounds list)")
             try:
-                check_batch_fits(round_, area)
-            except RoundError as exc:
+                round_rules().check_fits(round_, area)
+            except ValueError as exc:
                 raise CommandError(str(exc)) from exc
         as_json = opts["json"]
         progress = None if as_json else _bar

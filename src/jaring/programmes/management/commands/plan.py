@@ -23,19 +23,21 @@ def read_what_if(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CommandError(f"berkas what-if tidak terbaca / cannot read the what-if file: {exc}") from exc
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            try:
-                import yaml
-            except ImportError as exc:  # pragma: no cover - depends on the environment
-                raise CommandError("YAML perlu PyYAML / YAML needs PyYAML; use JSON") from exc
+    invalid = "berkas what-if tidak valid / the what-if file is not valid"
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise CommandError("YAML perlu PyYAML / YAML needs PyYAML; use JSON") from exc
+        try:
             data = yaml.safe_load(text)
-        else:
+        except yaml.YAMLError as exc:
+            raise CommandError(f"{invalid}: {exc}") from exc
+    else:
+        try:
             data = json.loads(text)
-    except (ValueError, Exception) as exc:
-        if isinstance(exc, CommandError):
-            raise
-        raise CommandError(f"berkas what-if tidak valid / the what-if file is not valid: {exc}") from exc
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            raise CommandError(f"{invalid}: {exc}") from exc
     try:
         return services.parse_what_if(data)
     except services.WhatIfError as exc:

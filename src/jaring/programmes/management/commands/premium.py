@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jaring.programmes.lib.premiums import PAYER_KINDS, PremiumError, premium
+from jaring.planning.premiums import PAYER_KINDS, PremiumError
+from jaring.programmes.services import premium
 
 
 class Command(BaseCommand):
