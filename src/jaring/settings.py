@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "jaring.enrolment",
     "jaring.payments",
     "jaring.events",
+    "jaring.maps",
+    "jaring.reports",
     "jaring.agreements",
     "jaring.audit",
 ]
@@ -296,3 +298,6 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("JARING_BEHIND_PROXY", False) else ["REMOTE_ADDR"]
 )
 OTP_TOTP_ISSUER = "Jaring"
+# Disclosure control: counts 1..k-1 are withheld from readers without person-level access (sponsors,
+# the public, the OGC feed), with complementary cells so none can be worked out (core/lib/disclosure.py).
+JARING_DISCLOSURE_K = int(os.environ.get("JARING_DISCLOSURE_K", "5"))

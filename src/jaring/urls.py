@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from jaring.api import api
+from jaring.maps.urls import ogc_patterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("enrolment/", include("jaring.enrolment.urls")),
     path("payments/", include("jaring.payments.urls")),
     path("events/", include("jaring.events.urls")),
+    path("maps/", include("jaring.maps.urls")),
+    path("ogc/", include((ogc_patterns, "ogc"))),
     path("agreements/", include("jaring.agreements.urls")),
     path("audit/", include("jaring.audit.urls")),
 ]

@@ -172,8 +172,20 @@ def _has_device(user: Any) -> bool:
 
 
 # Paths an anonymous visitor may reach: the login page, the language switch, static files, the admin
-# (which has its own login) and the API (which answers 401 itself).
-PUBLIC_PREFIXES = ("/login/", "/i18n/", "/static/", "/admin/", "/api/", "/favicon.ico", "/healthz", "/readyz")
+# (which has its own login), the API and the OGC feed (which answer 401 themselves), the public
+# statistics (disclosure-controlled aggregates only) and the health probes.
+PUBLIC_PREFIXES = (
+    "/login/",
+    "/i18n/",
+    "/static/",
+    "/admin/",
+    "/api/",
+    "/ogc/",
+    "/public/",
+    "/favicon.ico",
+    "/healthz",
+    "/readyz",
+)
 
 
 class LoginRequiredMiddleware:

@@ -9,6 +9,7 @@ import polars as pl
 from django.db.models import Count
 
 from jaring.accounts.scope import Scope
+from jaring.core.state import registry_state
 from jaring.geo.models import Area
 from jaring.registry.models import OccupationCategory
 
@@ -27,9 +28,13 @@ class Bar:
     count: int
     synthetic: int
     width: float  # percent of the largest row
+    display: str = ""  # the count as printed: exact, "<5" or "×" (disclosure control)
+    suppressed: bool = False
 
 
-def _bars(frame: pl.DataFrame, key: str, names: dict[Any, tuple[str, str]]) -> list[Bar]:
+def _bars(frame: pl.DataFrame, key: str, names: dict[Any, tuple[str, str]], shown: Any = None) -> list[Bar]:
+    """Bars largest first; with ``shown`` (key -> published cell) withheld counts print as "<5"/"×",
+    get no bar and go last in code order, so neither width nor rank gives them away."""
     grouped = (
         frame.group_by(key)
         .agg(pl.col("n").sum().alias("n"), pl.col("n").filter(pl.col("is_synthetic")).sum().alias("syn"))
@@ -39,31 +44,24 @@ def _bars(frame: pl.DataFrame, key: str, names: dict[Any, tuple[str, str]]) -> l
     bars = []
     for row in grouped.iter_rows(named=True):  # one row per village/occupation, not per person
         code, label = names.get(row[key], ("", ""))
+        cell = shown(row[key]) if shown is not None else None
+        hidden = cell is not None and cell.suppressed
         bars.append(
             Bar(
                 label=label,
                 code=code,
-                count=row["n"],
-                synthetic=row["syn"],
-                width=round(100 * row["n"] / top, 1),
+                count=0 if hidden else row["n"],
+                synthetic=0 if hidden else row["syn"],
+                width=0.0 if hidden else round(100 * row["n"] / top, 1),
+                display=cell.display if hidden and cell is not None else "",
+                suppressed=hidden,
             )
         )
+    if shown is not None:
+        bars.sort(
+            key=lambda b: (b.suppressed, 0 if b.suppressed else -b.count, b.code if b.suppressed else "")
+        )
     return bars
-
-
-def registry_state() -> tuple[int, int]:
-    """A cheap fingerprint of the registry: it changes whenever a person is added, changed or deleted.
-
-    Every write (web, API, import) logs a PersonChange, and inserts raise the highest person id; both
-    maxima come from primary-key indexes.
-    """
-    from django.db.models import Max
-
-    from jaring.registry.models import Person, PersonChange
-
-    last_change = PersonChange.objects.aggregate(m=Max("id"))["m"] or 0
-    last_person = Person.objects.aggregate(m=Max("id"))["m"] or 0
-    return int(last_change), int(last_person)
 
 
 def cached_dashboard_stats(scope: Scope) -> dict[str, Any]:
@@ -116,13 +114,40 @@ def dashboard_stats(scope: Scope) -> dict[str, Any]:
         picked = frame if expr is None else frame.filter(expr)
         return int(picked["n"].sum() or 0)
 
+    totals = {
+        "total": total(),
+        "synthetic": total(pl.col("is_synthetic")),
+        "bpjs_active": total(pl.col("bpjs_status") == "active"),
+        "women": total(pl.col("sex") == "P"),
+    }
+    if scope.can_read_personal_data:
+        return {
+            "by_village": _bars(frame, "village_id", villages),
+            "by_occupation": _bars(frame, "occupation_id", occupations),
+            "totals": totals,
+            "totals_display": {},
+            "suppressed": {},
+            "suppressed_below": None,
+        }
+    # Aggregates only: every figure through the one disclosure rule, shared with /areas/ and the maps.
+    from jaring.core.publication import registry_figures, single_figure
+
+    figures = registry_figures(scope)
+    shown_totals = {
+        "total": figures.get(("area", scope.area_code or ""))
+        if scope.area_code
+        else single_figure(totals["total"], scope),
+        **{name: single_figure(totals[name], scope) for name in ("synthetic", "bpjs_active", "women")},
+    }
     return {
-        "by_village": _bars(frame, "village_id", villages),
-        "by_occupation": _bars(frame, "occupation_id", occupations),
-        "totals": {
-            "total": total(),
-            "synthetic": total(pl.col("is_synthetic")),
-            "bpjs_active": total(pl.col("bpjs_status") == "active"),
-            "women": total(pl.col("sex") == "P"),
-        },
+        "by_village": _bars(
+            frame, "village_id", villages, lambda vid: figures.get(("area", villages[vid][0]))
+        ),
+        "by_occupation": _bars(
+            frame, "occupation_id", occupations, lambda oid: figures.get(("occupation", oid))
+        ),
+        "totals": {name: c.shown or 0 for name, c in shown_totals.items()},
+        "totals_display": {name: c.display for name, c in shown_totals.items()},
+        "suppressed": {name: c.suppressed for name, c in shown_totals.items()},
+        "suppressed_below": figures.k,
     }

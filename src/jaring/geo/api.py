@@ -100,7 +100,9 @@ def list_children(request: HttpRequest, code: str) -> Any:
     summary="Children's boundaries with worker counts (GeoJSON FeatureCollection)",
     description=(
         "Counts are aggregates. For users who may not read personal data (e.g. sponsors), counts of 1–4 "
-        'are shown as "<5". `boundary_approximate` marks generated, not surveyed, shapes.'
+        'are shown as "<5", and counts withheld so that a small one cannot be worked out from the others '
+        'as "×" (`workers_suppressed` is true for both). `boundary_approximate` marks generated, not '
+        "surveyed, shapes."
     ),
 )
 def area_geojson(request: HttpRequest, code: str) -> dict[str, Any]:

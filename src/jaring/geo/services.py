@@ -298,16 +298,6 @@ def area_counts(areas: list[Area], persons: Any) -> dict[str, int]:
     return counts
 
 
-SMALL_COUNT = 5
-
-
-def suppress_small(count: int, *, exact: bool) -> int | str:
-    """A count as shown: exact for those who may read personal data, "<5" for 1–4 otherwise."""
-    if exact or count == 0 or count >= SMALL_COUNT:
-        return count
-    return f"<{SMALL_COUNT}"
-
-
 def _clean(text: str | None) -> str:
     """User input safe for every database (PostgreSQL rejects NUL characters in strings)."""
     return (text or "").replace("\x00", "").strip()
@@ -346,20 +336,32 @@ def scoped_children(scope: Any, area: Area) -> Any:
 
 
 def area_feature_collection(scope: Any, area: Area) -> dict[str, Any]:
-    """A FeatureCollection of ``area``'s children (or the village itself) with person counts per feature."""
+    """A FeatureCollection of ``area``'s children (or the village itself) with person counts per feature.
+
+    Readers without person-level access get the counts of the one disclosure rule
+    (:func:`jaring.core.publication.registry_figures`), the same cells as the dashboard and the maps.
+    """
+    from jaring.core.publication import needs_disclosure_control, registry_figures
+
     children = list(scoped_children(scope, area))
     shown = children or [area]
-    exact = bool(scope.can_read_personal_data)
-    counts = area_counts(shown, scope.persons_for_aggregates())
+    exact = not needs_disclosure_control(scope)
+    figures = None if exact else registry_figures(scope)
+    counts = area_counts(shown, scope.persons_for_aggregates()) if exact else {}
     features = []
     for child in shown:
-        n = counts.get(child.code, 0)
+        if figures is None:
+            workers: int | str = counts.get(child.code, 0)
+            suppressed = False
+        else:
+            cell = figures.get(("area", child.code))
+            workers, suppressed = (cell.display, True) if cell.suppressed else (cell.value, False)
         features.append(
             child.geojson_feature(
                 {
                     "kind": child.kind,
-                    "workers": suppress_small(n, exact=exact),
-                    "workers_suppressed": not exact and 0 < n < SMALL_COUNT,
+                    "workers": workers,
+                    "workers_suppressed": suppressed,
                     "boundary_source": child.boundary_source,
                     "centroid": [child.centroid_lat, child.centroid_lon]
                     if child.centroid_lat is not None
@@ -371,7 +373,7 @@ def area_feature_collection(scope: Any, area: Area) -> dict[str, Any]:
         "type": "FeatureCollection",
         "area": area,
         "approximate": any(c.boundary_approximate for c in shown if c.boundary is not None),
-        "counts_suppressed_below": None if exact else SMALL_COUNT,
+        "counts_suppressed_below": None if figures is None else figures.k,
         "features": features,
     }
 

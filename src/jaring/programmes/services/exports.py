@@ -218,7 +218,7 @@ def village_table(view: PlanView, user: Any) -> list[dict[str, Any]]:
             pl.sum_horizontal([(pl.col(m) == key).cast(pl.Int64) for m in view.months]).sum().alias(key)
         )
     table = frame.group_by("code", "village").agg(aggs).sort("code")
-    return [
+    rows = [
         {
             "code": r["code"],
             "village": r["village"],
@@ -228,6 +228,28 @@ def village_table(view: PlanView, user: Any) -> list[dict[str, Any]]:
         }
         for r in table.iter_rows(named=True)
     ]
+    from jaring.core.publication import control_village_table, needs_disclosure_control
+
+    if needs_disclosure_control(scope_for(user)):
+        # Aggregates only: the one disclosure rule over persons, covered and persons per source.
+        patterns = (
+            frame.with_columns(
+                pl.concat_str(
+                    [
+                        pl.when(pl.any_horizontal([pl.col(m) == s["key"] for m in view.months]))
+                        .then(pl.lit(s["key"]))
+                        .otherwise(pl.lit(""))
+                        for s in view.sources
+                    ],
+                    separator="|",
+                ).alias("pattern")
+            )
+            .group_by("code", "pattern")
+            .agg(pl.len().alias("n"))
+        )
+        counts = {(r["code"], r["pattern"]): r["n"] for r in patterns.iter_rows(named=True)}
+        control_village_table(rows, counts, [s["key"] for s in view.sources], scope_for(user))
+    return rows
 
 
 def export_rows(view: PlanView, user: Any, layout: str = "months") -> pl.DataFrame:

@@ -5,9 +5,11 @@
   var el = document.getElementById("area-map");
   if (!el || !window.L || !data.features.length) { return; }
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: false });
-  function count(p) { return typeof p.workers === "number" ? p.workers : 2; }  // "<5" sits low on the scale
+  // "<5" sits low on the scale; "×" (withheld to protect a small count) is grey: its colour must not hint.
+  function count(p) { return typeof p.workers === "number" ? p.workers : (p.workers === "×" ? null : 2); }
   var max = Math.max.apply(null, data.features.map(function (f) { return count(f.properties); }).concat([1]));
   function colour(n) {
+    if (n === null) { return "#bbbbbb"; }
     var t = Math.sqrt(n / max);
     var light = [237, 248, 233], dark = [0, 90, 50];
     var c = light.map(function (l, i) { return Math.round(l + (dark[i] - l) * t); });

@@ -1,0 +1,1 @@
+"""Nothing to administer: the maps app has no models."""

@@ -1,0 +1,1 @@
+"""The maps app has no forms yet: its filters are query parameters."""

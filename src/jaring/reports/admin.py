@@ -1,0 +1,1 @@
+"""Nothing to administer: the reports app has no models."""
