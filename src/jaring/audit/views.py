@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from jaring.accounts.scope import scope_for
 from jaring.audit import services
 from jaring.audit.forms import AuditFilterForm
+from jaring.core.lib.spreadsheet import XLSX_MIME
 
 PER_PAGE = 50
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _log(request: HttpRequest) -> tuple[AuditFilterForm, services.AuditLog]:

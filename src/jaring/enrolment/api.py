@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.enrolment import answers, services
 from jaring.enrolment.services import EnrolmentError
 
@@ -91,9 +92,7 @@ def batch_file(request: HttpRequest, reference: str, format: str = "xlsx") -> Ht
         out = Path(tmp) / f"{batch.reference}.{format}"
         services.export_batch(batch, out, actor=request.user, via="api")
         body = out.read_bytes()
-    kind = (
-        "text/csv" if format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    kind = "text/csv" if format == "csv" else XLSX_MIME
     response = HttpResponse(body, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{batch.reference}.{format}"'
     return response

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jaring.accounts.scope import scope_for
+from jaring.core.lib.spreadsheet import XLSX_MIME
 from jaring.enrolment import answers, services
 from jaring.enrolment.forms import AnswerForm, BatchForm
 from jaring.enrolment.models import EnrolmentBatch
@@ -93,7 +94,7 @@ def batch_file(request: HttpRequest, reference: str, fmt: str) -> HttpResponse:
         out = Path(tmp) / f"{batch.reference}.{fmt}"
         services.export_batch(batch, out, actor=request.user, via="web")
         body = out.read_bytes()
-    kind = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    kind = "text/csv" if fmt == "csv" else XLSX_MIME
     response = HttpResponse(body, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{batch.reference}.{fmt}"'
     return response
