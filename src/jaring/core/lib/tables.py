@@ -93,10 +93,11 @@ def table_page(
     )
 
 
-def _sortable(value: Any) -> tuple[int, Any]:
-    """Nones last; text by its case-folded form."""
+def _sortable(value: Any) -> tuple[int, int, Any]:
+    """Nones last; text by its case-folded form, below every number (a withheld count "<5" or "×" sorts
+    as the smallest, so a column mixing counts and withheld cells never compares a number with text)."""
     if value is None:
-        return (1, 0)
+        return (1, 0, 0)
     if isinstance(value, str):
-        return (0, value.casefold())
-    return (0, value)
+        return (0, -1, value.casefold())
+    return (0, 0, value)
