@@ -63,3 +63,17 @@ def test_cleanup_removes_what_no_batch_needs_and_keeps_the_rest(
         assert (media / kept.file.name).is_file()
     call_command("cleanup", "--json")  # idempotent: nothing left to remove
     assert cleanup(dry_run=True).uploads_removed == []
+
+
+def test_cleanup_keeps_the_rows_file_that_is_a_committed_batchs_after_image(
+    world: Any, var_dir: Path, leran_operator: Any
+) -> None:
+    from jaring.registry.models import BatchChange
+
+    batch = run_import(
+        write_csv(var_dir / "a.csv", good_rows(2)), village=world.leran, user=leran_operator, commit=True
+    )
+    rows_path = Path(BatchChange.objects.get(batch=batch).rows_path)
+    assert rows_path.is_file()
+    report = cleanup()
+    assert str(rows_path) not in report.staging_removed and rows_path.is_file()

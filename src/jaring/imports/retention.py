@@ -69,11 +69,15 @@ def cleanup(*, dry_run: bool = False, now: dt.datetime | None = None) -> Cleanup
             path.unlink(missing_ok=True)
     if not dry_run and report.uploads_removed:
         Batch.objects.filter(file__in=report.uploads_removed).update(file="")
+    from jaring.registry.models import BatchChange
+
     staged_needed = set(
         Batch.objects.filter(status__in=[BatchStatus.VALIDATED, BatchStatus.COMMITTING])
         .exclude(staged_path="")
         .values_list("staged_path", flat=True)
     )
+    # A committed batch's rows file is the after-image of every person it created (their history).
+    staged_needed |= set(BatchChange.objects.exclude(rows_path="").values_list("rows_path", flat=True))
     staging = Path(settings.VAR_DIR) / "batches"
     for path in sorted(staging.glob("*")) if staging.is_dir() else []:
         if path.is_file() and str(path) not in staged_needed:
