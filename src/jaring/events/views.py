@@ -39,7 +39,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     scope = scope_for(request.user)
     invitees = (
-        event.invitations.filter(person__in=scope.persons()).select_related("person", "person__village")
+        event.invitations.filter(scope._village_q("person__village", by_id=True)).select_related(
+            "person", "person__village"
+        )
         if scope.can_read_personal_data
         else None
     )
