@@ -1,5 +1,5 @@
-"""A BPS reviewer finds duplicates from the web page, merges a pair with a value of the other record, and
-undoes the merge."""
+"""The data steward finds duplicates from the web page, merges a pair with a value of the other record, and
+undoes the merge (only the steward merges: docs/roles.md; BPS supervises, read-only)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.registry.factories import make_person
 pytestmark = pytest.mark.browser
 
 
-def test_a_reviewer_merges_a_duplicate_pair_and_undoes_the_merge(
+def test_the_data_steward_merges_a_duplicate_pair_and_undoes_the_merge(
     browser_page: Any, live_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The fake engine keeps this test about the pages; the real engine has its own tests.
@@ -32,7 +32,7 @@ def test_a_reviewer_merges_a_duplicate_pair_and_undoes_the_merge(
     before = {p.pk: p.snapshot() for p in (a, b)}
     page = browser_page
 
-    login(page, live_server, "bps.reviewer")
+    login(page, live_server, "diskominfo.steward")
     page.click("#nav-dedup")
     page.wait_for_selector("#run-form")
     page.click("#run-start")
