@@ -1,6 +1,8 @@
 """On PostgreSQL the audit tables refuse UPDATE and DELETE (a trigger), whoever the application connects as.
 
-A role that owns the tables can still disable the trigger; that is what `jaring audit verify` is for.
+TRUNCATE is left to the tables' owner (Django's test flush uses it); in production the application's role
+does not own them (docs/governance.md). A role that owns the tables can still disable the trigger or
+truncate them; that is what `jaring audit verify` and the daily anchors are for.
 """
 
 from django.db import migrations
@@ -23,7 +25,7 @@ def forwards(apps, schema_editor):
     schema_editor.execute(FUNCTION)
     for table in TABLES:
         schema_editor.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION jaring_audit_append_only()"
         )
 
